@@ -1,0 +1,84 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-compliant-ml',
+  description:
+    'CDK constructs (cdk8s and aws-cdk-lib) that run machine-learning containers secure and redundant by default, '
+    + 'with a compliance report that maps every enforced control to its EU AI Act article.',
+  author: 'cdk-compliant-ml developers',
+  authorAddress: 'maintainers@cdk-compliant-ml.dev',
+  repositoryUrl: 'https://github.com/cdk-compliant-ml/cdk-compliant-ml.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'cdk8s', 'constructs', 'eu-ai-act', 'compliance', 'mlops', 'kubernetes', 'ecs'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '^6.0',
+  // cdk-nag 3 (policy-validation plugins) needs aws-cdk-lib >= 2.257.0.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  minNodeVersion: '20.16.0',
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    'fast-check@^4.11.0',
+    'cdk-nag@3.0.2',
+    // Strict Kubernetes validation in tests: JSON-schema (kubernetes-models, K8s 1.30+ schemas, CommonJS line)
+    // plus unknown-field detection from the official client's generated type maps.
+    'kubernetes-models@4.5.1',
+    '@kubernetes/client-node@0.22.3',
+    'yaml@^2.9.1',
+    'aws-cdk@2.1148.1',
+    'ts-node@^10.9.2',
+  ],
+  // Offline, reproducible settings (see BUILD-NOTES.md).
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  clobber: false,
+  sampleCode: false,
+  typecheckTests: true,
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/@(test|examples)/**/*.test.ts'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'benchmarks', 'scripts'],
+    commandOptions: { fix: false },
+  },
+  gitignore: ['/dist-examples/', '/cdk.out/', '*.bench.json'],
+});
+
+// jsii: make warnings (reserved words etc.) fail the compile instead of silencing them.
+project.compileTask.reset('jsii --fail-on-warnings');
+project.tasks.removeTask('compat');
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+// cdk8s-plus-27 pulls an optional dependency with a postinstall that writes into $HOME.
+project.npmrc.addConfig('ignore-scripts', 'true');
+for (const p of ['/examples/', '/benchmarks/', '/dist-examples/', '/docs/', '/.ci/']) project.addPackageIgnore(p);
+
+// examples/ get their own tsconfig so that typescript-eslint's project service finds one.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'] },
+  });
+}
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../scripts/**/*.ts');
+
+const examples = project.addTask('examples', {
+  description: 'Synthesize every reference architecture in examples/ (no network, no cloud account)',
+});
+examples.exec('ts-node --transpile-only examples/synth-all.ts');
+
+project.addTask('docs:controls', {
+  description: 'Regenerate docs/CONTROLS.md from the control catalogue',
+  exec: 'ts-node --transpile-only scripts/generate-controls-doc.ts',
+});
+
+project.synth();

@@ -1,0 +1,75 @@
+import { OPERATIONS_CONTROLS } from './catalogue-operations';
+import { WORKLOAD_CONTROLS } from './catalogue-workload';
+import { ControlDefinition, ControlScope } from './control';
+
+const ALL: readonly ControlDefinition[] = [...WORKLOAD_CONTROLS, ...OPERATIONS_CONTROLS];
+const BY_ID = new Map(ALL.map((c) => [c.id, c] as const));
+const ORDER = new Map(ALL.map((c, i) => [c.id, i] as const));
+
+/**
+ * The control catalogue: every control this library enforces or reports, with its AI Act basis and how each backend meets it.
+ *
+ * The catalogue is data. Waivers, the compliance report and the checkers all refer to controls by their stable ID.
+ */
+export class ControlCatalogue {
+  /**
+   * Every control, in catalogue order (families as in the project's CONTROLS.md, then by number).
+   */
+  public static controls(): ControlDefinition[] {
+    return ALL.map(copy);
+  }
+
+  /**
+   * Every control ID, in catalogue order.
+   */
+  public static ids(): string[] {
+    return ALL.map((c) => c.id);
+  }
+
+  /**
+   * The control with this ID, or `undefined` when the catalogue has none.
+   *
+   * @param id a control ID such as `SEC-1`
+   */
+  public static find(id: string): ControlDefinition | undefined {
+    const c = BY_ID.get(id);
+    return c ? copy(c) : undefined;
+  }
+
+  /**
+   * The control with this ID; throws when the catalogue has none.
+   *
+   * @param id a control ID such as `SEC-1`
+   */
+  public static get(id: string): ControlDefinition {
+    const c = ControlCatalogue.find(id);
+    if (!c) {
+      throw new Error(`unknown control ${JSON.stringify(id)}: use one of ${ControlCatalogue.ids().join(', ')}`);
+    }
+    return c;
+  }
+
+  /**
+   * The controls that apply to a kind of workload: a service gets the `SERVICE` and `ALL` controls, a job the `JOB` and `ALL` ones.
+   *
+   * @param scope `ControlScope.SERVICE` or `ControlScope.JOB` (`ALL` returns every control)
+   */
+  public static forScope(scope: ControlScope): ControlDefinition[] {
+    return ALL.filter((c) => scope === ControlScope.ALL || c.scope === ControlScope.ALL || c.scope === scope).map(copy);
+  }
+
+  /**
+   * The position of a control in catalogue order (for sorting); controls not in the catalogue sort last.
+   *
+   * @param id a control ID
+   */
+  public static orderOf(id: string): number {
+    return ORDER.get(id) ?? ALL.length;
+  }
+
+  private constructor() {}
+}
+
+function copy(c: ControlDefinition): ControlDefinition {
+  return { ...c, articles: [...c.articles], externalRules: c.externalRules.map((r) => ({ ...r })) };
+}

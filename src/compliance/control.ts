@@ -1,0 +1,110 @@
+/**
+ * Which kinds of workload a control applies to.
+ */
+export enum ControlScope {
+  /** Long-running model services (Deployments, ECS services). */
+  SERVICE = 'service',
+  /** Run-to-completion training or batch jobs (Jobs, CronJobs, ECS run-task). */
+  JOB = 'job',
+  /** Every workload. */
+  ALL = 'all',
+}
+
+/**
+ * The family a control belongs to; the prefix of its ID.
+ */
+export enum ControlFamily {
+  /** IMG-*: image references and their provenance. */
+  IMAGE = 'image',
+  /** META-*: labels, tags and provenance metadata. */
+  METADATA = 'metadata',
+  /** SEC-*: process and pod isolation. */
+  SECURITY = 'security',
+  /** NET-*: network isolation. */
+  NETWORK = 'network',
+  /** RES-*: resource requests and limits. */
+  RESOURCES = 'resources',
+  /** AVL-*: redundancy and safe rollout of services. */
+  AVAILABILITY = 'availability',
+  /** PRB-*: health probes. */
+  PROBES = 'probes',
+  /** JOB-*: bounded, retried, evidence-preserving jobs. */
+  JOBS = 'jobs',
+  /** LOG-*: record keeping. */
+  LOGGING = 'logging',
+  /** MON-*: operational monitoring. */
+  MONITORING = 'monitoring',
+  /** REG-*: the image registry and supply chain. */
+  REGISTRY = 'registry',
+}
+
+/**
+ * A reference to a rule of an external standard or tool that asks for the same as a control.
+ */
+export interface ExternalRule {
+  /**
+   * The standard or tool, e.g. `PSS-restricted`, `CIS-K8s`, `Polaris`, `kube-score`, `Kubescape`, `cdk-nag`, `SecurityHub`,
+   * `ControlTower`, `CIS-Docker`, `OCI`.
+   */
+  readonly standard: string;
+
+  /**
+   * The rule ID within that standard, e.g. `5.2.7`, `runAsRootAllowed`, `AwsSolutions-ECS7`.
+   */
+  readonly id: string;
+}
+
+/**
+ * One control of the catalogue: a requirement, its legal basis and how each backend meets it.
+ */
+export interface ControlDefinition {
+  /**
+   * Stable control ID such as `SEC-1`. IDs never change meaning; code, tests and reports use them.
+   */
+  readonly id: string;
+
+  /**
+   * The family (the ID's prefix).
+   */
+  readonly family: ControlFamily;
+
+  /**
+   * One-line requirement.
+   */
+  readonly title: string;
+
+  /**
+   * Why the control exists, in terms of the AI Act and the attack or failure it addresses.
+   */
+  readonly rationale: string;
+
+  /**
+   * The AI Act articles the control supports, each written like `Art. 15(5)`.
+   */
+  readonly articles: string[];
+
+  /**
+   * The practice of the practical-ai-act engineering guide the control comes from, e.g. `containerization`, `inference-log`.
+   */
+  readonly practice: string;
+
+  /**
+   * Which kinds of workload the control applies to.
+   */
+  readonly scope: ControlScope;
+
+  /**
+   * How the Kubernetes backend meets the control (the fields it renders, or why it is an environment concern).
+   */
+  readonly kubernetes: string;
+
+  /**
+   * How the ECS backend meets the control (the CloudFormation properties it renders, or why it is an environment concern).
+   */
+  readonly ecs: string;
+
+  /**
+   * Rules of external standards and tools that ask for the same.
+   */
+  readonly externalRules: ExternalRule[];
+}

@@ -1,0 +1,4 @@
+export * from './control';
+export * from './catalogue';
+export * from './report-model';
+export * from './compliance-report';

@@ -1,0 +1,101 @@
+import { ModelMetadata } from '../core/provenance';
+import { Waiver } from '../core/waiver';
+
+/**
+ * How a control stands for one workload.
+ */
+export enum ControlStatus {
+  /** The synthesized output shows the control. */
+  ENFORCED = 'enforced',
+  /** The backend's closest mechanism meets the intent (e.g. ECS minimum healthy percent for a PodDisruptionBudget). */
+  EQUIVALENT = 'equivalent',
+  /** The platform enforces it and offers no setting (e.g. Fargate's seccomp profile). */
+  RUNTIME_MANAGED = 'runtime-managed',
+  /** It depends on cluster, registry or account settings the construct cannot see. */
+  EXTERNAL = 'external',
+  /** Deliberately relaxed by a waiver, whose reason and expiry are recorded. */
+  WAIVED = 'waived',
+  /** The control does not apply to this kind of workload. */
+  NOT_APPLICABLE = 'not-applicable',
+  /** The output breaks the control and no waiver covers it (foreign workloads only). */
+  VIOLATED = 'violated',
+}
+
+/**
+ * Which backend rendered a workload.
+ */
+export enum Backend {
+  /** Kubernetes manifests (cdk8s). */
+  KUBERNETES = 'kubernetes',
+  /** Amazon ECS CloudFormation (aws-cdk-lib). */
+  ECS = 'ecs',
+}
+
+/**
+ * The result of one control for one workload.
+ */
+export interface ControlResult {
+  /**
+   * The control ID, e.g. `SEC-1`.
+   */
+  readonly id: string;
+
+  /**
+   * How the control stands.
+   */
+  readonly status: ControlStatus;
+
+  /**
+   * The AI Act articles of the control (from the catalogue).
+   */
+  readonly articles: string[];
+
+  /**
+   * What the synthesized output shows: each entry names the object, the field path and the observed value.
+   */
+  readonly evidence: string[];
+
+  /**
+   * The waiver that relaxes the control, when the status is `waived`.
+   *
+   * @default - not waived
+   */
+  readonly waiver?: Waiver;
+}
+
+/**
+ * The report entry of one workload: what it runs and how every applicable control stands.
+ */
+export interface WorkloadReport {
+  /**
+   * The construct path below the app (chart or stack ID first), e.g. `fraud/scorer`.
+   */
+  readonly path: string;
+
+  /**
+   * The construct or object kind, e.g. `CompliantModelService` or `Deployment` for a foreign workload.
+   */
+  readonly kind: string;
+
+  /**
+   * The backend that rendered it.
+   */
+  readonly backend: Backend;
+
+  /**
+   * Every image the workload runs (main containers and sidecars), as written.
+   */
+  readonly images: string[];
+
+  /**
+   * The model it serves or trains.
+   *
+   * @default - no model recorded
+   */
+  readonly model?: ModelMetadata;
+
+  /**
+   * The control results, one per applicable control.
+   */
+  readonly controls: ControlResult[];
+}

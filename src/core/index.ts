@@ -1,0 +1,4 @@
+export * from './image-reference';
+export * from './provenance';
+export * from './waiver';
+export * from './defaults';
