@@ -1,1 +1,6 @@
 export * from './defaults';
+export * from './log-shipping';
+export * from './network';
+export * from './pod-template';
+export * from './model-service-props';
+export * from './model-service';

@@ -1,0 +1,129 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { ControlCatalogue } from '../../compliance/catalogue';
+import { ControlScope } from '../../compliance/control';
+import { ControlResult, ControlStatus } from '../../compliance/report-model';
+import { Waiver } from '../../core/waiver';
+import { LOG_SHIPPING_ANNOTATION } from '../metadata';
+import { Finding, Manifest, PodView, selects, verdict } from './manifest';
+import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
+
+/** AVL-1..4 for Deployments and StatefulSets. @internal */
+export function availabilityChecks(p: PodView, all: Manifest[]): Finding[] {
+  const spec = p.obj.spec ?? {};
+  const sameNs = (o: Manifest) => (o.metadata?.namespace ?? undefined) === p.namespace;
+  const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler' && sameNs(o)
+    && o.spec?.scaleTargetRef?.kind === p.kind && o.spec?.scaleTargetRef?.name === p.name);
+  const out: Finding[] = [];
+  if (hpa && spec.replicas === undefined) {
+    const min = hpa.spec.minReplicas ?? 1;
+    out.push(verdict('AVL-1', [`HorizontalPodAutoscaler ${hpa.metadata.name} spec.minReplicas=${min}`], min >= 2 ? [] : [`HorizontalPodAutoscaler ${hpa.metadata.name} spec.minReplicas=${min}`]));
+  } else {
+    const replicas = spec.replicas ?? 1;
+    out.push(verdict('AVL-1', [p.ev('spec.replicas', replicas)], replicas >= 2 ? [] : [p.ev('spec.replicas', replicas)]));
+  }
+  const pdb = all.find((o) => o.kind === 'PodDisruptionBudget' && sameNs(o) && selects(o.spec?.selector, p.templateLabels));
+  const pdbOk = pdb && (pdb.spec.maxUnavailable === undefined || pdb.spec.maxUnavailable !== 0);
+  out.push(pdb
+    ? verdict('AVL-2', [`PodDisruptionBudget ${pdb.metadata.name} spec.maxUnavailable=${JSON.stringify(pdb.spec.maxUnavailable ?? null)}`],
+      pdbOk ? [] : [`PodDisruptionBudget ${pdb.metadata.name} spec.maxUnavailable=0 blocks every voluntary disruption`])
+    : { id: 'AVL-2', status: ControlStatus.VIOLATED, evidence: [`${p.kind} ${p.name}: no PodDisruptionBudget selects its pods`] });
+  const tsc = (p.spec.topologySpreadConstraints ?? []).map((t: any) => t.topologyKey);
+  const anti = p.spec.affinity?.podAntiAffinity;
+  const spreadOk = tsc.includes('topology.kubernetes.io/zone') && tsc.includes('kubernetes.io/hostname') && anti !== undefined;
+  out.push(verdict('AVL-3', [p.ev(`${p.specPath}.topologySpreadConstraints[*].topologyKey`, tsc), p.ev(`${p.specPath}.affinity.podAntiAffinity`, 'set')],
+    spreadOk ? [] : [p.ev(`${p.specPath}.{topologySpreadConstraints,affinity.podAntiAffinity}`, { topologyKeys: tsc, podAntiAffinity: anti !== undefined })]));
+  if (p.kind === 'Deployment') {
+    const s = spec.strategy ?? {};
+    const ok = (s.type ?? 'RollingUpdate') === 'RollingUpdate' && (s.rollingUpdate?.maxUnavailable === 0 || s.rollingUpdate?.maxUnavailable === '0%');
+    out.push(verdict('AVL-4', [p.ev('spec.strategy', s), p.ev('spec.progressDeadlineSeconds', spec.progressDeadlineSeconds ?? 600)], ok ? [] : [p.ev('spec.strategy', s)]));
+  } else {
+    out.push({ id: 'AVL-4', status: ControlStatus.VIOLATED, evidence: [`${p.kind} ${p.name}: no zero-downtime RollingUpdate strategy`] });
+  }
+  return out;
+}
+
+/** NET-1: a NetworkPolicy selects the pods and restricts both directions. @internal */
+export function networkCheck(p: PodView, all: Manifest[]): Finding {
+  const policies = all.filter((o) => o.kind === 'NetworkPolicy' && (o.metadata?.namespace ?? undefined) === p.namespace
+    && selects(o.spec?.podSelector ?? {}, p.templateLabels));
+  const types = new Set<string>(policies.flatMap((o) => o.spec?.policyTypes ?? ['Ingress']));
+  const ok = types.has('Ingress') && types.has('Egress');
+  return verdict('NET-1', policies.map((o) => `NetworkPolicy ${o.metadata.name} spec.policyTypes=${JSON.stringify(o.spec.policyTypes)}`),
+    ok ? [] : [`${p.kind} ${p.name}: no NetworkPolicy restricts both ingress and egress of its pods (found ${[...types].join(', ') || 'none'})`]);
+}
+
+/** JOB-1..3 for Jobs and CronJobs. @internal */
+export function jobChecks(p: PodView, minTtlSeconds: number): Finding[] {
+  const job = p.kind === 'CronJob' ? p.obj.spec?.jobTemplate?.spec ?? {} : p.obj.spec ?? {};
+  const prefix = p.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+  const backoff = job.backoffLimit;
+  const retryOk = Number.isInteger(backoff) && backoff <= 6 && p.spec.restartPolicy === 'Never';
+  const deadline = job.activeDeadlineSeconds;
+  const ttl = job.ttlSecondsAfterFinished;
+  return [
+    verdict('JOB-1', [p.ev(`${prefix}.backoffLimit`, backoff), p.ev(`${p.specPath}.restartPolicy`, p.spec.restartPolicy),
+      p.ev(`${prefix}.podFailurePolicy.rules.length`, job.podFailurePolicy?.rules?.length ?? 0)],
+    retryOk ? [] : [p.ev(`${prefix}.backoffLimit,${p.specPath}.restartPolicy`, [backoff ?? null, p.spec.restartPolicy ?? null])]),
+    verdict('JOB-2', [p.ev(`${prefix}.activeDeadlineSeconds`, deadline)], Number.isInteger(deadline) && deadline > 0 ? [] : [p.ev(`${prefix}.activeDeadlineSeconds`, deadline ?? null)]),
+    verdict('JOB-3', [p.ev(`${prefix}.ttlSecondsAfterFinished`, ttl)], Number.isInteger(ttl) && ttl >= minTtlSeconds ? [] : [p.ev(`${prefix}.ttlSecondsAfterFinished`, ttl ?? null)]),
+  ];
+}
+
+/** LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns. @internal */
+export function loggingChecks(p: PodView, scope: ControlScope): Finding[] {
+  const mode = p.obj.metadata?.annotations?.[LOG_SHIPPING_ANNOTATION];
+  const sidecar = p.containers.find(({ c, init }) => init && c.restartPolicy === 'Always' && c.name === 'log-shipper');
+  let log1: Finding;
+  if (mode?.startsWith('sidecar') && sidecar) {
+    log1 = { id: 'LOG-1', status: ControlStatus.ENFORCED, evidence: [p.ev(`${sidecar.path}.{image,restartPolicy}`, [sidecar.c.image, 'Always']), p.ev(`metadata.annotations["${LOG_SHIPPING_ANNOTATION}"]`, mode)] };
+  } else {
+    log1 = { id: 'LOG-1', status: ControlStatus.EXTERNAL, evidence: [`${p.kind} ${p.name}: stdout/stderr are collected by the cluster's node agent${mode ? ` (${mode})` : ''}; not visible in the manifests`] };
+  }
+  const dest = mode ? `the log destination (${mode})` : 'the cluster log backend';
+  const out: Finding[] = [
+    log1,
+    { id: 'LOG-2', status: ControlStatus.EXTERNAL, evidence: [`retention (>= 184 days) is set by ${dest}`] },
+    { id: 'LOG-3', status: ControlStatus.EXTERNAL, evidence: [`encryption and access control are set by ${dest}`] },
+    { id: 'MON-1', status: ControlStatus.EXTERNAL, evidence: ['metrics scraping (ServiceMonitor/PodMonitor) and dashboards belong to the cluster'] },
+    { id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a registry setting'] },
+    { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
+    { id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['no admission policy verifies image signatures in this app'] },
+  ];
+  if (scope === ControlScope.SERVICE) {
+    const env = p.containers.filter((x) => !x.init).flatMap(({ c, path }) => (c.env ?? []).map((e: any) => ({ e, path })));
+    const sink = env.find(({ e }) => e.name === 'INFERENCE_LOG_PATH');
+    out.push(sink
+      ? { id: 'LOG-4', status: ControlStatus.ENFORCED, evidence: [p.ev(`${sink.path}.env[INFERENCE_LOG_PATH]`, sink.e.value)] }
+      : { id: 'LOG-4', status: ControlStatus.EXTERNAL, evidence: [`${p.kind} ${p.name}: no inference-record sink declared (INFERENCE_LOG_PATH)`] });
+  }
+  return out;
+}
+
+/**
+ * Evaluates a rendered workload with a pod template against every control of the catalogue that applies to its scope,
+ * then applies waivers: a failing control covered by a waiver becomes `waived`.
+ *
+ * @internal
+ */
+export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: ControlScope, waivers: Waiver[], minJobTtlSeconds = 0): ControlResult[] {
+  const p = new PodView(obj);
+  const findings: Finding[] = [
+    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p), networkCheck(p, all), resourceCheck(p),
+    ...loggingChecks(p, scope),
+  ];
+  if (scope === ControlScope.SERVICE) {
+    findings.push(...availabilityChecks(p, all), probeCheck(p));
+  } else {
+    findings.push(...jobChecks(p, minJobTtlSeconds));
+    findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion jobs are bounded by JOB-2 instead of HTTP probes'] });
+  }
+  const byId = new Map(waivers.map((w) => [w.control, w] as const));
+  return findings.map((f) => {
+    const control = ControlCatalogue.get(f.id);
+    const waiver = byId.get(f.id);
+    if (waiver && f.status !== ControlStatus.ENFORCED) {
+      return { id: f.id, status: ControlStatus.WAIVED, articles: control.articles, evidence: f.evidence, waiver };
+    }
+    return { id: f.id, status: f.status, articles: control.articles, evidence: f.evidence };
+  });
+}

@@ -1,0 +1,259 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { LogShipping } from './log-shipping';
+import { EgressRule, NetworkPeer } from './network';
+import { SecretKeyReference } from './pod-template';
+import { ImageReference } from '../core/image-reference';
+import { ImageProvenance, ModelMetadata } from '../core/provenance';
+import { Waiver } from '../core/waiver';
+
+/**
+ * Horizontal autoscaling of a model service on CPU utilization.
+ */
+export interface ModelServiceAutoscaling {
+  /**
+   * The fewest replicas. Fewer than 2 needs an AVL-1 waiver.
+   *
+   * @default 2
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * The most replicas; at least `minReplicas`.
+   */
+  readonly maxReplicas: number;
+
+  /**
+   * Target average CPU utilization in percent of the request.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/**
+ * Properties for `CompliantModelService` (Kubernetes).
+ */
+export interface CompliantModelServiceProps {
+  /**
+   * The model server image, pinned by digest.
+   */
+  readonly image: ImageReference;
+
+  /**
+   * The model served: rendered as labels, provenance annotations and environment (`MODEL_NAME`, `MODEL_VERSION`).
+   */
+  readonly model: ModelMetadata;
+
+  /**
+   * The serving port (HTTP, Open Inference Protocol).
+   *
+   * @default 8080
+   */
+  readonly port?: number;
+
+  /**
+   * Number of replicas. Fewer than 2 needs an AVL-1 waiver. Ignored (left to the autoscaler) when `autoscaling` is set.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * Horizontal autoscaling on CPU.
+   *
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: ModelServiceAutoscaling;
+
+  /**
+   * CPU, memory and ephemeral-storage requests and limits of the model server.
+   *
+   * @default - cpu 1/2, memory 2Gi/2Gi, ephemeral storage 1Gi/2Gi (request/limit)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * GPUs per replica, rendered as requests and limits of `gpuResourceName`.
+   *
+   * @default 0
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * The extended resource name of the GPUs.
+   *
+   * @default 'nvidia.com/gpu'
+   */
+  readonly gpuResourceName?: string;
+
+  /**
+   * Node selector, e.g. for GPU node pools.
+   *
+   * @default - none
+   */
+  readonly nodeSelector?: Record<string, string>;
+
+  /**
+   * Tolerations, e.g. for tainted GPU nodes.
+   *
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+
+  /**
+   * The PriorityClass of the pods.
+   *
+   * @default - the cluster default priority
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * The UID the containers run as; at least 10000.
+   *
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * The GID the containers run as (also the fsGroup); at least 10000.
+   *
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * How long the model may take to load before liveness applies (the startup probe's budget).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly modelLoadTimeout?: Duration;
+
+  /**
+   * Liveness path.
+   *
+   * @default '/v2/health/live'
+   */
+  readonly livenessPath?: string;
+
+  /**
+   * Readiness path; must differ from the liveness path.
+   *
+   * @default '/v2/health/ready'
+   */
+  readonly readinessPath?: string;
+
+  /**
+   * Where the writable model cache (an `emptyDir`) is mounted.
+   *
+   * @default '/models'
+   */
+  readonly modelCachePath?: string;
+
+  /**
+   * Size limit of the model cache.
+   *
+   * @default Size.gibibytes(10)
+   */
+  readonly modelCacheSize?: Size;
+
+  /**
+   * Size limit of the `/tmp` scratch volume.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly tmpSize?: Size;
+
+  /**
+   * How logs leave the pod (LOG-1).
+   *
+   * @default - a Fluent Bit sidecar forwarding to `log-aggregator.logging.svc:24224` (Fluent Forward)
+   */
+  readonly logShipping?: LogShipping;
+
+  /**
+   * Who may call the serving port.
+   *
+   * @default - pods in the same namespace
+   */
+  readonly allowIngressFrom?: NetworkPeer[];
+
+  /**
+   * Egress allowed besides cluster DNS and the log destination (e.g. a model store or feature service).
+   *
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
+
+  /**
+   * Whether to render the NetworkPolicy. `false` needs a NET-1 waiver.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+
+  /**
+   * Image pull policy. Anything but `ALWAYS` needs an IMG-3 waiver: with a digest, `Always` costs one manifest request and
+   * re-checks pull credentials on every start (Polaris `pullPolicyNotAlways`, kube-score `container-image-pull-policy`).
+   *
+   * @default kplus.ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Read-only root filesystem. `false` needs a SEC-5 waiver.
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Plain (non-secret) environment variables. Names that look like secrets are refused (SEC-9).
+   *
+   * @default - none besides MODEL_NAME, MODEL_VERSION, LOG_DIR and INFERENCE_LOG_PATH
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * Environment variables read from Kubernetes Secrets.
+   *
+   * @default - none
+   */
+  readonly secretEnv?: Record<string, SecretKeyReference>;
+
+  /**
+   * Container command.
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+
+  /**
+   * Container arguments.
+   *
+   * @default - the image's command
+   */
+  readonly args?: string[];
+
+  /**
+   * The AI system the service is part of (`app.kubernetes.io/part-of`).
+   *
+   * @default - the model name
+   */
+  readonly partOf?: string;
+
+  /**
+   * OCI provenance of the image, mirrored into annotations (IMG-4).
+   *
+   * @default - not recorded; IMG-4 is reported `external`
+   */
+  readonly imageProvenance?: ImageProvenance;
+
+  /**
+   * Waivers for controls this service deliberately relaxes; each appears in the compliance report.
+   *
+   * @default - none
+   */
+  readonly waivers?: Waiver[];
+}

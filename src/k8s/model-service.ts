@@ -1,0 +1,261 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { KubernetesDefaults } from './defaults';
+import { LogShipping, LogShippingMode } from './log-shipping';
+import { LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
+import { CompliantModelServiceProps } from './model-service-props';
+import { NetworkPeer, networkPolicySpec } from './network';
+import { validateUserId } from './pod-security';
+import { patchNativeSidecar, renderPodSpec } from './pod-template';
+import { renderResources } from './resources';
+import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
+import { ControlScope } from '../compliance/control';
+import { WorkloadReport } from '../compliance/report-model';
+import { WorkloadDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { ModelMetadata } from '../core/provenance';
+import { validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
+
+const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
+  cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) },
+  memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
+  ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
+};
+const RESERVED_ENV = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_URI', 'MODEL_DIGEST', 'MODEL_CACHE_DIR', 'LOG_DIR', 'INFERENCE_LOG_PATH'];
+const PROBE_PERIOD_SECONDS = 10;
+
+/**
+ * A model server on Kubernetes that is secure, redundant and observable by default: a hardened Deployment (2 replicas,
+ * zero-downtime rollout, zone and node spread), a ClusterIP Service, a PodDisruptionBudget, a default-deny NetworkPolicy,
+ * a dedicated ServiceAccount without token, Open Inference Protocol probes and a log-shipping sidecar.
+ *
+ * Every relaxation of a default needs a waiver for its control, and `complianceEntry()` reports every control with evidence
+ * read from the rendered manifests.
+ */
+export class CompliantModelService extends K8sWorkloadBase {
+  /** The Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The ClusterIP Service in front of the pods. */
+  public readonly service: k8s.KubeService;
+  /** The PodDisruptionBudget (maxUnavailable 1). */
+  public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy, unless waived. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The HorizontalPodAutoscaler, when autoscaling is set. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The dedicated ServiceAccount. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The serving port. */
+  public readonly port: number;
+  /** The model served. */
+  public readonly model: ModelMetadata;
+  /** How logs leave the pods. */
+  public readonly logShipping: LogShipping;
+
+  constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
+    super(scope, id, props.image, props.waivers);
+    this.model = validateModelMetadata(this, 'model', props.model);
+    if (props.imageProvenance) {
+      validateImageProvenance(this, 'imageProvenance', props.imageProvenance);
+    }
+    this.port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
+    const replicas = this.resolveReplicas(props);
+    const user = validateUserId(this, 'runAsUser', props.runAsUser);
+    const group = validateUserId(this, 'runAsGroup', props.runAsGroup);
+    const probes = this.renderProbes(props);
+    const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS;
+    if (pullPolicy !== kplus.ImagePullPolicy.ALWAYS) {
+      this._requireWaiver('IMG-3', 'imagePullPolicy', pullPolicy, 'a policy other than Always skips the pull-credential check on cached images');
+    }
+    const readOnly = props.readOnlyRootFilesystem ?? true;
+    if (!readOnly) {
+      this._requireWaiver('SEC-5', 'readOnlyRootFilesystem', false, 'a writable root filesystem lets an attacker persist changes in the container');
+    }
+    const withPolicy = props.networkPolicy ?? true;
+    if (!withPolicy) {
+      this._requireWaiver('NET-1', 'networkPolicy', false, 'without a NetworkPolicy every pod of the cluster can reach the model server');
+    }
+    for (const name of Object.keys(props.env ?? {})) {
+      if (RESERVED_ENV.includes(name)) {
+        throw propError(this, `env.${name}`, name, 'is set by the construct', `remove it; the construct sets ${RESERVED_ENV.join(', ')}`);
+      }
+    }
+    this.logShipping = props.logShipping ?? defaultLogShipping();
+
+    const labels = recommendedLabels({ name: this.model.name, instance: this.name, version: this.model.version, component: 'model-server', partOf: props.partOf ?? this.model.name });
+    const selector = { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': this.name };
+    const annotations = provenanceAnnotations({
+      image: this.image,
+      model: this.model,
+      imageProvenance: props.imageProvenance,
+      extra: {
+        [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
+        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+      },
+    });
+    const metadata = { name: this.name, labels, annotations };
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
+    const records = { model_name: this.model.name, model_version: this.model.version, workload: this.name };
+    const logConfigMapName = this._renderLogConfig(this.logShipping, records, labels);
+    const modelCachePath = props.modelCachePath ?? '/models';
+    const logDir = this.logShipping.logDirectory;
+    const spec = renderPodSpec(this, {
+      image: this.image,
+      serviceAccountName: this.name,
+      user,
+      group,
+      readOnlyRootFilesystem: readOnly,
+      imagePullPolicy: pullPolicy,
+      resources: renderResources(this, props.resources, DEFAULT_RESOURCES, props.gpuCount,
+        props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
+      logShipping: this.logShipping,
+      logConfigMapName,
+      env: {
+        ...props.env,
+        MODEL_NAME: this.model.name,
+        MODEL_VERSION: this.model.version,
+        ...(this.model.uri ? { MODEL_URI: this.model.uri } : {}),
+        ...(this.model.digest ? { MODEL_DIGEST: this.model.digest } : {}),
+        MODEL_CACHE_DIR: modelCachePath,
+        INFERENCE_LOG_PATH: this.logShipping.mode === LogShippingMode.SIDECAR ? `${logDir}/inference.log` : '/dev/stdout',
+      },
+      secretEnv: props.secretEnv,
+      command: props.command,
+      args: props.args,
+      ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+      probes,
+      volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${(props.modelCacheSize ?? Size.gibibytes(10)).toMebibytes()}Mi`) } }],
+      volumeMounts: [{ name: 'model-cache', mountPath: modelCachePath }],
+      tmpSize: props.tmpSize ?? Size.gibibytes(1),
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      priorityClassName: props.priorityClassName,
+      scheduling: spreadAndAntiAffinity(selector),
+    });
+    const loadSeconds = props.modelLoadTimeout?.toSeconds() ?? WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS;
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      // With an autoscaler the HPA owns the replica count (kube-score: a Deployment targeted by an HPA must not set replicas);
+      // Polaris' deploymentMissingReplicas is exempted for that reason, and AVL-1 is checked on the HPA's minReplicas.
+      metadata: props.autoscaling
+        ? { ...metadata, annotations: { ...annotations, 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } }
+        : metadata,
+      spec: {
+        replicas: props.autoscaling ? undefined : replicas,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        minReadySeconds: 10,
+        progressDeadlineSeconds: Math.max(600, loadSeconds + 300),
+        revisionHistoryLimit: 10,
+        template: { metadata: { labels, annotations }, spec },
+      },
+    });
+    patchNativeSidecar(this.deployment, '/spec/template/spec', this.logShipping);
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
+    });
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: this.name, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+    if (withPolicy) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: this.name, labels },
+        spec: networkPolicySpec({
+          selector,
+          ingressPort: this.port,
+          ingressFrom: props.allowIngressFrom ?? [NetworkPeer.sameNamespace()],
+          egress: props.egress ?? [],
+          logPort: this.logShipping.destination?.port,
+        }),
+      });
+    }
+    if (props.autoscaling) {
+      this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: { name: this.name, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: replicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCpuUtilizationPercent ?? 70 } } }],
+        },
+      });
+    }
+  }
+
+  /**
+   * The compliance-report entry of this service: every applicable control with status and evidence read from the rendered
+   * manifests (not from props).
+   */
+  public complianceEntry(): WorkloadReport {
+    return this._reportEntry('CompliantModelService', this.deployment, ControlScope.SERVICE, this.model, this.logShipping);
+  }
+
+  private resolveReplicas(props: CompliantModelServiceProps): number {
+    const a = props.autoscaling;
+    const prop = a ? 'autoscaling.minReplicas' : 'replicas';
+    const wanted = a ? a.minReplicas ?? WorkloadDefaults.REPLICAS : props.replicas ?? WorkloadDefaults.REPLICAS;
+    const replicas = requireInteger(this, prop, wanted, 1, 10000);
+    if (replicas < WorkloadDefaults.MIN_REPLICAS) {
+      this._requireWaiver('AVL-1', prop, replicas, 'a single replica makes every node failure or rollout an outage');
+    }
+    if (a) {
+      requireInteger(this, 'autoscaling.maxReplicas', a.maxReplicas, 1, 10000);
+      if (a.maxReplicas < replicas) {
+        throw propError(this, 'autoscaling.maxReplicas', a.maxReplicas, `is below autoscaling.minReplicas (${replicas})`, 'set maxReplicas >= minReplicas');
+      }
+      requireInteger(this, 'autoscaling.targetCpuUtilizationPercent', a.targetCpuUtilizationPercent ?? 70, 1, 100);
+    }
+    return replicas;
+  }
+
+  private renderProbes(props: CompliantModelServiceProps): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
+    const live = props.livenessPath ?? WorkloadDefaults.LIVENESS_PATH;
+    const ready = props.readinessPath ?? WorkloadDefaults.READINESS_PATH;
+    for (const [prop, path] of [['livenessPath', live], ['readinessPath', ready]]) {
+      if (!/^\/[\x21-\x7e]*$/.test(path)) {
+        throw propError(this, prop, path, 'is not an absolute HTTP path', 'e.g. /v2/health/live');
+      }
+    }
+    if (live === ready) {
+      throw propError(this, 'readinessPath', ready, 'equals livenessPath, so a not-ready server would be restarted instead of drained',
+        'use /v2/health/ready (or /v2/models/<name>/ready) for readiness and /v2/health/live for liveness');
+    }
+    const timeout: Duration = props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS);
+    const seconds = timeout.toSeconds();
+    if (!(seconds > 0)) {
+      throw propError(this, 'modelLoadTimeout', `${seconds}s`, 'the startup probe budget must be positive', 'give the worst-case model load time, e.g. Duration.minutes(10)');
+    }
+    const http = (path: string) => ({ path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' });
+    return {
+      startupProbe: {
+        httpGet: http(live),
+        periodSeconds: PROBE_PERIOD_SECONDS,
+        timeoutSeconds: 5,
+        failureThreshold: Math.max(1, Math.ceil(seconds / PROBE_PERIOD_SECONDS)),
+      },
+      livenessProbe: { httpGet: http(live), periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
+      readinessProbe: { httpGet: http(ready), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+    };
+  }
+}
+
+function spreadAndAntiAffinity(selector: Record<string, string>): Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'> {
+  const labelSelector = { matchLabels: selector };
+  return {
+    topologySpreadConstraints: [KubernetesDefaults.ZONE_TOPOLOGY_KEY, KubernetesDefaults.HOSTNAME_TOPOLOGY_KEY].map((topologyKey) => ({
+      maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector,
+    })),
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100, podAffinityTerm: { topologyKey: KubernetesDefaults.HOSTNAME_TOPOLOGY_KEY, labelSelector },
+        }],
+      },
+    },
+  };
+}
+

@@ -1,0 +1,117 @@
+import { k8s } from 'cdk8s-plus-27';
+import { propError, requireInteger } from '../core/errors';
+
+/**
+ * A peer of a network rule: pods, namespaces or an IP block.
+ */
+export class NetworkPeer {
+  /**
+   * Every pod in the workload's own namespace.
+   */
+  public static sameNamespace(): NetworkPeer {
+    return new NetworkPeer({ podSelector: {} }, 'pods in the same namespace');
+  }
+
+  /**
+   * Pods with these labels in the workload's own namespace.
+   */
+  public static pods(labels: Record<string, string>): NetworkPeer {
+    return new NetworkPeer({ podSelector: { matchLabels: { ...labels } } }, `pods ${JSON.stringify(labels)}`);
+  }
+
+  /**
+   * Every pod of the named namespace.
+   */
+  public static allPodsInNamespace(name: string): NetworkPeer {
+    return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
+  }
+
+  /**
+   * Pods with these labels in the named namespace.
+   */
+  public static podsInNamespace(name: string, labels: Record<string, string>): NetworkPeer {
+    return new NetworkPeer({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+      podSelector: { matchLabels: { ...labels } },
+    }, `pods ${JSON.stringify(labels)} in namespace ${name}`);
+  }
+
+  /**
+   * An IP block in CIDR notation, e.g. `10.0.0.0/16`.
+   */
+  public static cidr(cidr: string): NetworkPeer {
+    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
+      throw propError(undefined, 'cidr', cidr, 'is not an IPv4 or IPv6 CIDR block', 'e.g. 10.0.0.0/16');
+    }
+    return new NetworkPeer({ ipBlock: { cidr } }, `CIDR ${cidr}`);
+  }
+
+  /** A description for evidence and docs. */
+  public readonly description: string;
+  private readonly peer: k8s.NetworkPolicyPeer;
+
+  private constructor(peer: k8s.NetworkPolicyPeer, description: string) {
+    this.peer = peer;
+    this.description = description;
+  }
+
+  /** @internal */
+  public _toPeer(): k8s.NetworkPolicyPeer {
+    return this.peer;
+  }
+}
+
+/**
+ * An allowed egress destination of a workload.
+ */
+export interface EgressRule {
+  /**
+   * Where traffic may go.
+   */
+  readonly peer: NetworkPeer;
+
+  /**
+   * The destination TCP port.
+   */
+  readonly port: number;
+}
+
+/**
+ * Renders a NetworkPolicy spec that denies all traffic of the selected pods except: ingress on the serving port from the given
+ * peers, egress to cluster DNS, to the log destination's port and to the declared rules (NET-1).
+ *
+ * @internal
+ */
+export function networkPolicySpec(opts: {
+  selector: Record<string, string>;
+  ingressPort?: number;
+  ingressFrom: NetworkPeer[];
+  egress: EgressRule[];
+  logPort?: number;
+}): k8s.NetworkPolicySpec {
+  const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
+  const egress: k8s.NetworkPolicyEgressRule[] = [{
+    to: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    }],
+    ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcp(53)],
+  }];
+  if (opts.logPort !== undefined) {
+    // Log receivers are named by host, which a NetworkPolicy cannot express; allow their port only.
+    egress.push({ ports: [tcp(opts.logPort)] });
+  }
+  opts.egress.forEach((rule, i) => {
+    requireInteger(undefined, `egress[${i}].port`, rule.port, 1, 65535);
+    egress.push({ to: [rule.peer._toPeer()], ports: [tcp(rule.port)] });
+  });
+  return {
+    podSelector: { matchLabels: opts.selector },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: opts.ingressPort === undefined || opts.ingressFrom.length === 0 ? [] : [{
+      from: opts.ingressFrom.map((p) => p._toPeer()),
+      ports: [tcp(opts.ingressPort)],
+    }],
+    egress,
+  };
+}

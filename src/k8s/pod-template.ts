@@ -1,0 +1,139 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { fluentBitSidecar, fluentBitVolumes, LOG_VOLUME } from './fluent-bit';
+import { LogShipping, LogShippingMode } from './log-shipping';
+import { containerSecurityContext, podSecurityContext } from './pod-security';
+import { propError } from '../core/errors';
+import { ImageReference } from '../core/image-reference';
+
+const SECRET_NAME = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * A reference to one key of a Kubernetes Secret, exposed to the container as an environment variable (SEC-9).
+ */
+export interface SecretKeyReference {
+  /**
+   * The name of the Secret in the workload's namespace.
+   */
+  readonly secretName: string;
+
+  /**
+   * The key inside the Secret.
+   */
+  readonly key: string;
+}
+
+/**
+ * Everything the shared pod-spec renderer needs.
+ *
+ * @internal
+ */
+export interface PodTemplateOptions {
+  readonly image: ImageReference;
+  readonly serviceAccountName: string;
+  readonly user: number;
+  readonly group: number;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly imagePullPolicy: string;
+  readonly resources: k8s.ResourceRequirements;
+  readonly logShipping: LogShipping;
+  readonly logConfigMapName?: string;
+  readonly env?: Record<string, string>;
+  readonly secretEnv?: Record<string, SecretKeyReference>;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly ports?: k8s.ContainerPort[];
+  readonly probes?: Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'>;
+  readonly volumes: k8s.Volume[];
+  readonly volumeMounts: k8s.VolumeMount[];
+  readonly tmpSize: Size;
+  readonly nodeSelector?: Record<string, string>;
+  readonly tolerations?: k8s.Toleration[];
+  readonly priorityClassName?: string;
+  readonly restartPolicy?: string;
+  readonly scheduling?: Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'>;
+}
+
+/**
+ * Renders the pod spec that services and jobs share: hardened main container, native log-shipping sidecar, scratch volumes,
+ * dedicated service account without token.
+ *
+ * @internal
+ */
+export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.PodSpec {
+  const sidecar = o.logShipping.mode === LogShippingMode.SIDECAR;
+  const env: k8s.EnvVar[] = [];
+  for (const [name, value] of Object.entries(o.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    validateEnvName(scope, `env.${name}`, name);
+    if (SECRET_NAME.test(name)) {
+      throw propError(scope, `env.${name}`, name, 'looks like a secret and would be stored in plaintext in the manifest (SEC-9)',
+        'pass it through secretEnv as a reference to a Kubernetes Secret');
+    }
+    env.push({ name, value });
+  }
+  for (const [name, ref] of Object.entries(o.secretEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    validateEnvName(scope, `secretEnv.${name}`, name);
+    env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
+  }
+  const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }, ...o.volumeMounts];
+  if (sidecar) {
+    env.push({ name: 'LOG_DIR', value: o.logShipping.logDirectory! });
+    mounts.push({ name: LOG_VOLUME, mountPath: o.logShipping.logDirectory! });
+  }
+  const main: k8s.Container = {
+    name: 'main',
+    image: o.image.toString(),
+    imagePullPolicy: o.imagePullPolicy,
+    command: o.command,
+    args: o.args,
+    env: env.length > 0 ? env : undefined,
+    ports: o.ports,
+    ...o.probes,
+    resources: o.resources,
+    securityContext: containerSecurityContext(o.user, o.group, o.readOnlyRootFilesystem),
+    volumeMounts: mounts,
+  };
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${o.tmpSize.toMebibytes()}Mi`) } }, ...o.volumes];
+  if (sidecar) {
+    volumes.push(...fluentBitVolumes(o.logConfigMapName!));
+  }
+  return {
+    serviceAccountName: o.serviceAccountName,
+    automountServiceAccountToken: false,
+    securityContext: podSecurityContext(o.user, o.group),
+    initContainers: sidecar ? [fluentBitSidecar(o.logShipping, o.user, o.group)] : undefined,
+    containers: [main],
+    volumes,
+    restartPolicy: o.restartPolicy,
+    nodeSelector: o.nodeSelector,
+    tolerations: o.tolerations,
+    priorityClassName: o.priorityClassName,
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: 30,
+    ...o.scheduling,
+  };
+}
+
+/**
+ * Makes the log-shipping init container a native sidecar (`restartPolicy: Always`, Kubernetes 1.29+).
+ *
+ * The Kubernetes 1.27 types of cdk8s-plus-27 have no such field, and their `toJson()` re-serializes the manifest through those
+ * types after `addJsonPatch` patches are applied, which would drop it. So the field is added to the final JSON of this object.
+ *
+ * @internal
+ */
+export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipping: LogShipping): void {
+  if (shipping.mode !== LogShippingMode.SIDECAR) {
+    return;
+  }
+  const typedToJson = obj.toJson.bind(obj);
+  obj.toJson = () => JsonPatch.apply(typedToJson(), JsonPatch.add(`${podSpecPointer}/initContainers/0/restartPolicy`, 'Always'));
+}
+
+function validateEnvName(scope: IConstruct, prop: string, name: string): void {
+  if (!ENV_NAME.test(name)) {
+    throw propError(scope, prop, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" or "." and do not start with a digit');
+  }
+}

@@ -1,0 +1,53 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { propError, requireInteger } from '../core/errors';
+
+/**
+ * Renders requests and limits for cpu, memory, ephemeral storage and GPUs (RES-1), with the given defaults filled in.
+ *
+ * @internal
+ */
+export function renderResources(scope: IConstruct, resources: kplus.ContainerResources | undefined, defaults: Required<kplus.ContainerResources>,
+  gpuCount: number | undefined, gpuResourceName: string): k8s.ResourceRequirements {
+  const cpu = { ...defaults.cpu, ...resources?.cpu };
+  const memory = { ...defaults.memory, ...resources?.memory };
+  const storage = { ...defaults.ephemeralStorage, ...resources?.ephemeralStorage };
+  for (const [what, value, type] of [['cpu', cpu, kplus.Cpu], ['memory', memory, Size], ['ephemeralStorage', storage, Size]] as const) {
+    for (const bound of ['request', 'limit'] as const) {
+      if (!((value as any)[bound] instanceof type)) {
+        throw propError(scope, `resources.${what}.${bound}`, (value as any)[bound], `is not a ${type.name}`,
+          what === 'cpu' ? 'use kplus.Cpu.millis(n) or kplus.Cpu.units(n)' : 'use Size.mebibytes(n) or Size.gibibytes(n)');
+      }
+    }
+  }
+  const q = (v: string) => k8s.Quantity.fromString(v);
+  const mi = (s: Size) => `${s.toMebibytes()}Mi`;
+  const requests: Record<string, k8s.Quantity> = { 'cpu': q(cpu.request!.amount), 'memory': q(mi(memory.request!)), 'ephemeral-storage': q(mi(storage.request!)) };
+  const limits: Record<string, k8s.Quantity> = { 'cpu': q(cpu.limit!.amount), 'memory': q(mi(memory.limit!)), 'ephemeral-storage': q(mi(storage.limit!)) };
+  const check = (what: string, req: number, lim: number) => {
+    if (req > lim) {
+      throw propError(scope, `resources.${what}`, { request: req, limit: lim }, 'the request is larger than the limit', 'make the limit at least the request');
+    }
+  };
+  check('memory', memory.request!.toMebibytes(), memory.limit!.toMebibytes());
+  check('ephemeralStorage', storage.request!.toMebibytes(), storage.limit!.toMebibytes());
+  check('cpu', cpuMillis(cpu.request!.amount), cpuMillis(cpu.limit!.amount));
+  if (gpuCount !== undefined && gpuCount > 0) {
+    requireInteger(scope, 'gpuCount', gpuCount, 0, 64);
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(gpuResourceName)) {
+      throw propError(scope, 'gpuResourceName', gpuResourceName, 'is not a resource name', 'e.g. nvidia.com/gpu or amd.com/gpu');
+    }
+    requests[gpuResourceName] = q(String(gpuCount));
+    limits[gpuResourceName] = q(String(gpuCount));
+  } else if (gpuCount !== undefined) {
+    requireInteger(scope, 'gpuCount', gpuCount, 0, 64);
+  }
+  return { requests, limits };
+}
+
+function cpuMillis(amount: string): number {
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+}

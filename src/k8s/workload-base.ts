@@ -1,0 +1,114 @@
+import { createHash } from 'crypto';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ControlScope } from '../compliance/control';
+import { Backend, WorkloadReport } from '../compliance/report-model';
+import { propError } from '../core/errors';
+import { ImageReference } from '../core/image-reference';
+import { ModelMetadata } from '../core/provenance';
+import { Waiver } from '../core/waiver';
+import { validateWaiverList } from '../core/waiver-validation';
+import { evaluateK8sWorkload } from './checks/workload-checks';
+import { FLUENT_BIT_IMAGE, renderFluentBitConfig } from './fluent-bit';
+import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
+
+/**
+ * The log shipping used when none is given: a Fluent Bit sidecar forwarding to an in-cluster aggregator.
+ *
+ * @internal
+ */
+export function defaultLogShipping(): LogShipping {
+  return LogShipping.sidecar(LogDestination.fluentForward({ host: 'log-aggregator.logging.svc' }));
+}
+
+/**
+ * What the Kubernetes constructs share: naming, waiver handling, the log-shipping ConfigMap and the report entry.
+ *
+ * @internal
+ */
+export abstract class K8sWorkloadBase extends Construct {
+  /** The name of every object the construct renders (DNS-1123 label, unique and deterministic per construct path). */
+  public readonly name: string;
+  /** The waivers in force (props plus the image's). */
+  public readonly waivers: Waiver[];
+  /** The image of the main container. */
+  public readonly image: ImageReference;
+
+  protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined) {
+    super(scope, id);
+    if (!(image instanceof ImageReference)) {
+      throw propError(this, 'image', image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
+    }
+    this.image = image;
+    this.name = objectName(this);
+    const own = validateWaiverList(this, 'waivers', waivers);
+    this.waivers = [...own, ...image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
+  }
+
+  /** @internal Throws unless a waiver covers the control that relaxing `prop` breaks. */
+  public _requireWaiver(control: string, prop: string, value: unknown, why: string): void {
+    if (!this.waivers.some((w) => w.control === control)) {
+      throw propError(this, prop, value, `${why} (control ${control})`, `keep the default, or add a waiver { control: '${control}', reason: '...' }`);
+    }
+  }
+
+  /** @internal Renders the log-shipping ConfigMap (sidecar mode); its name carries a hash of the content so pods roll on change. */
+  public _renderLogConfig(shipping: LogShipping, records: Record<string, string>, labels: Record<string, string>): string | undefined {
+    if (shipping.mode !== LogShippingMode.SIDECAR) {
+      return undefined;
+    }
+    const conf = renderFluentBitConfig(shipping, records);
+    const hash = createHash('sha256').update(conf).digest('hex').slice(0, 8);
+    const name = `${this.name}-logs-${hash}`;
+    new k8s.KubeConfigMap(this, 'LogShipperConfig', { metadata: { name, labels }, immutable: true, data: { 'fluent-bit.conf': conf } });
+    return name;
+  }
+
+  /** @internal The `log-shipping` annotation text. */
+  public _describeShipping(shipping: LogShipping): string {
+    return shipping.mode === LogShippingMode.SIDECAR
+      ? `sidecar: ${shipping.destination!.description} ${shipping.destination!.host}:${shipping.destination!.port}`
+      : 'cluster-agent: stdout/stderr collected by the node agent';
+  }
+
+  /** @internal Every image the workload runs. */
+  public _imagesOf(shipping: LogShipping): string[] {
+    const images = [this.image.toString()];
+    if (shipping.mode === LogShippingMode.SIDECAR) {
+      images.push((shipping.image ?? ImageReference.fromString(FLUENT_BIT_IMAGE)).toString());
+    }
+    return images;
+  }
+
+  /** @internal Builds the report entry from the rendered objects of this construct. */
+  public _reportEntry(kind: string, workload: ApiObject, scope: ControlScope, model: ModelMetadata | undefined,
+    shipping: LogShipping, minJobTtlSeconds = 0): WorkloadReport {
+    const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    const path = this.node.path;
+    return {
+      path,
+      kind,
+      backend: Backend.KUBERNETES,
+      images: this._imagesOf(shipping),
+      model: model ? { ...model } : undefined,
+      controls: evaluateK8sWorkload(workload.toJson(), all, scope, this.waivers, minJobTtlSeconds),
+    };
+  }
+}
+
+/**
+ * A name for every object of a construct: a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most
+ * 63 characters) made of the readable construct path and a hash of the full path, so it is unique and deterministic.
+ *
+ * @internal
+ */
+export function objectName(scope: Construct): string {
+  const ids = scope.node.scopes.slice(1).map((s) => s.node.id);
+  const hash = createHash('sha256').update(ids.join('/')).digest('hex').slice(0, 8);
+  let human = ids.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 54).replace(/-+$/, '');
+  if (human.length === 0) {
+    human = 'workload';
+  }
+  return `${human}-${hash}`;
+}
