@@ -1,8 +1,9 @@
-// Reference architecture: a fraud-scoring model served on Kubernetes with the library's defaults, plus an autoscaled variant
-// that ships its logs over OTLP/HTTP to an OpenTelemetry Collector.
+// Reference architecture: a fraud-scoring model served on Kubernetes with the library's defaults, an autoscaled canary that ships
+// its logs over OTLP/HTTP to an OpenTelemetry Collector, and the nightly retraining CronJob of the same model.
 import { App, Chart } from 'cdk8s';
 import { ImageReference, k8s } from '../../src';
 
+const TRAINER = 'ghcr.io/acme/fraud-train:2.0.1@sha256:7d2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e';
 const SCORER = 'ghcr.io/acme/fraud-scorer:1.4.2@sha256:3b1c9d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c';
 
 /** Builds the app without synthesizing it; `outdir` is where `synth()` writes. */
@@ -21,6 +22,18 @@ export function createApp(outdir?: string): App {
     priorityClassName: 'inference',
     logShipping: k8s.LogShipping.sidecar(k8s.LogDestination.otlpHttp({ host: 'otel-collector.observability.svc' })),
     imageProvenance: { source: 'https://github.com/acme/fraud-scorer', revision: '9f2c4e1a7b3d', created: '2026-11-20T08:00:00Z' },
+  });
+  new k8s.CompliantTrainingJob(chart, 'retrain', {
+    image: ImageReference.fromString(TRAINER),
+    model: { name: 'fraud-scorer', version: '1.5.0' },
+    datasets: [{ name: 'transactions', version: '2026-11', uri: 's3://acme-data/transactions/2026-11/' }],
+    codeRevision: '9f2c4e1a7b3d',
+    schedule: '0 3 * * *',
+    datasetClaims: [{ claimName: 'transactions-2026-11', mountPath: '/data/train' }],
+    checkpointClaimName: 'fraud-retrain-checkpoints',
+    gpuCount: 1,
+    tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+    priorityClassName: 'batch',
   });
   return app;
 }

@@ -4,3 +4,5 @@ export * from './network';
 export * from './pod-template';
 export * from './model-service-props';
 export * from './model-service';
+export * from './training-job-props';
+export * from './training-job';

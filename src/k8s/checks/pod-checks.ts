@@ -161,6 +161,11 @@ export function metadataChecks(p: PodView): Finding[] {
     missing.length === 0 && instanceOk ? [] : [p.ev('metadata.labels', { missing, instanceMatchesName: instanceOk })]);
   const a = p.obj.metadata?.annotations ?? {};
   const name = a[`model.${ANNOTATION_PREFIX}/name`]; const version = a[`model.${ANNOTATION_PREFIX}/version`];
+  const runId = a[`run.${ANNOTATION_PREFIX}/id`];
+  if (!name && runId && (p.kind === 'Job' || p.kind === 'CronJob')) {
+    // A training run without a registered model yet is identified by its run ID (Art. 12(2)(a)).
+    return [meta1, verdict('META-2', [p.ev(`metadata.annotations["run.${ANNOTATION_PREFIX}/id"]`, runId)], [])];
+  }
   const ok = !!name && !!version && String(version).toLowerCase() !== 'latest';
   const meta2 = verdict('META-2', [p.ev(`metadata.annotations["model.${ANNOTATION_PREFIX}/{name,version}"]`, [name, version])],
     ok ? [] : [p.ev(`metadata.annotations["model.${ANNOTATION_PREFIX}/{name,version}"]`, [name ?? null, version ?? null])]);

@@ -1,0 +1,278 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { LogShipping } from './log-shipping';
+import { EgressRule } from './network';
+import { SecretKeyReference } from './pod-template';
+import { ImageReference } from '../core/image-reference';
+import { DatasetMetadata, ImageProvenance, ModelMetadata } from '../core/provenance';
+import { Waiver } from '../core/waiver';
+
+/**
+ * A PersistentVolumeClaim holding a dataset, mounted read-only into the trainer.
+ */
+export interface DatasetClaim {
+  /**
+   * The claim's name in the job's namespace.
+   */
+  readonly claimName: string;
+
+  /**
+   * Where the dataset is mounted.
+   */
+  readonly mountPath: string;
+}
+
+/**
+ * Properties for `CompliantTrainingJob` (Kubernetes).
+ */
+export interface CompliantTrainingJobProps {
+  /** The trainer image, pinned by digest. */
+  readonly image: ImageReference;
+
+  /**
+   * The model the job trains.
+   *
+   * @default - no model recorded
+   */
+  readonly model?: ModelMetadata;
+
+  /**
+   * The datasets the job reads (provenance annotations).
+   *
+   * @default - none recorded
+   */
+  readonly datasets?: DatasetMetadata[];
+
+  /**
+   * The source revision of the training code (annotation and `CODE_REVISION`).
+   *
+   * @default - not recorded
+   */
+  readonly codeRevision?: string;
+
+  /**
+   * A run ID for this training run (Art. 12(2)(a)); exposed as `RUN_ID`.
+   *
+   * @default - the object name; Kubernetes adds the Job's UID at run time
+   */
+  readonly runId?: string;
+
+  /**
+   * Container command.
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+
+  /**
+   * Container arguments.
+   *
+   * @default - the image's command
+   */
+  readonly args?: string[];
+
+  /**
+   * Plain environment variables; secret-like names are refused (SEC-9).
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * Environment variables from Kubernetes Secrets.
+   *
+   * @default - none
+   */
+  readonly secretEnv?: Record<string, SecretKeyReference>;
+
+  /**
+   * Retries of failed pods (JOB-1).
+   *
+   * @default 3
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * Hard wall-clock limit of the whole job (JOB-2).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * How long the finished Job object is kept (JOB-3); at least `evidenceHarvestWindow`.
+   *
+   * @default Duration.days(7)
+   */
+  readonly ttlAfterFinished?: Duration;
+
+  /**
+   * How long evidence collection needs the finished Job object; `ttlAfterFinished` may not be shorter.
+   *
+   * @default Duration.days(1)
+   */
+  readonly evidenceHarvestWindow?: Duration;
+
+  /**
+   * Exit codes of the trainer that fail the job at once instead of retrying (podFailurePolicy `FailJob`).
+   *
+   * @default [2, 126, 127] (usage error, not executable, command not found)
+   */
+  readonly nonRetryableExitCodes?: number[];
+
+  /**
+   * Cron schedule (five fields or a macro such as `@daily`); turns the Job into a CronJob with `concurrencyPolicy: Forbid`.
+   *
+   * @default - a one-off Job
+   */
+  readonly schedule?: string;
+
+  /**
+   * How late a scheduled run may start before it is skipped (CronJob only).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly startingDeadline?: Duration;
+
+  /**
+   * Pods running at once.
+   *
+   * @default 1
+   */
+  readonly parallelism?: number;
+
+  /**
+   * Completions; when set, the Job runs in `Indexed` mode (one index per worker).
+   *
+   * @default - one completion, NonIndexed
+   */
+  readonly completions?: number;
+
+  /**
+   * Requests and limits of the trainer.
+   *
+   * @default - cpu 2/4, memory 8Gi/8Gi, ephemeral storage 10Gi/20Gi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * GPUs per pod.
+   *
+   * @default 0
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * Extended resource name of the GPUs.
+   *
+   * @default 'nvidia.com/gpu'
+   */
+  readonly gpuResourceName?: string;
+
+  /**
+   * Node selector.
+   *
+   * @default - none
+   */
+  readonly nodeSelector?: Record<string, string>;
+
+  /**
+   * Tolerations.
+   *
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+
+  /**
+   * PriorityClass.
+   *
+   * @default - the cluster default
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * UID, at least 10000.
+   *
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * GID and fsGroup, at least 10000.
+   *
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Datasets mounted read-only from PersistentVolumeClaims.
+   *
+   * @default - none
+   */
+  readonly datasetClaims?: DatasetClaim[];
+
+  /**
+   * A PersistentVolumeClaim for checkpoints and outputs, mounted at `/checkpoints` (`CHECKPOINT_DIR`). A retried pod finds its
+   * predecessor's checkpoints there and resumes (`RESUME_FROM_CHECKPOINT=true`).
+   *
+   * @default - an `emptyDir` of `checkpointSize`, which does not survive a pod retry
+   */
+  readonly checkpointClaimName?: string;
+
+  /**
+   * Size of the checkpoint `emptyDir` when no claim is given.
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly checkpointSize?: Size;
+
+  /**
+   * Size of `/tmp`.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly tmpSize?: Size;
+
+  /**
+   * How logs leave the pod.
+   *
+   * @default - a Fluent Bit sidecar to `log-aggregator.logging.svc:24224`
+   */
+  readonly logShipping?: LogShipping;
+
+  /**
+   * Egress besides DNS and the log destination.
+   *
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
+
+  /**
+   * Render the NetworkPolicy; `false` needs a NET-1 waiver.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+
+  /**
+   * `app.kubernetes.io/part-of`.
+   *
+   * @default - the model name, else the construct id
+   */
+  readonly partOf?: string;
+
+  /**
+   * OCI provenance of the image (IMG-4).
+   *
+   * @default - not recorded
+   */
+  readonly imageProvenance?: ImageProvenance;
+
+  /**
+   * Waivers.
+   *
+   * @default - none
+   */
+  readonly waivers?: Waiver[];
+}

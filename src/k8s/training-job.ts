@@ -1,0 +1,214 @@
+import { ApiObject, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { KubernetesDefaults } from './defaults';
+import { LogShipping } from './log-shipping';
+import { ANNOTATION_PREFIX, LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
+import { networkPolicySpec } from './network';
+import { validateUserId } from './pod-security';
+import { patchNativeSidecar, renderPodSpec } from './pod-template';
+import { renderResources } from './resources';
+import { CompliantTrainingJobProps } from './training-job-props';
+import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
+import { ControlScope } from '../compliance/control';
+import { WorkloadReport } from '../compliance/report-model';
+import { WorkloadDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { DatasetMetadata, ModelMetadata } from '../core/provenance';
+import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
+
+const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
+  cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(4) },
+  memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) },
+  ephemeralStorage: { request: Size.gibibytes(10), limit: Size.gibibytes(20) },
+};
+const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+const CHECKPOINT_DIR = '/checkpoints';
+
+/**
+ * A bounded, retried, evidence-preserving training run on Kubernetes: a batch/v1 Job (or a CronJob with `schedule`) with
+ * `restartPolicy: Never`, `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, a podFailurePolicy that ignores
+ * node disruptions and fails fast on non-retryable exit codes, the same pod hardening as the model service, and a log shipper
+ * that runs as a native sidecar so it never keeps a finished Job alive.
+ */
+export class CompliantTrainingJob extends K8sWorkloadBase {
+  /** The Job (one-off runs). */
+  public readonly job?: k8s.KubeJob;
+  /** The CronJob (scheduled runs). */
+  public readonly cronJob?: k8s.KubeCronJob;
+  /** The NetworkPolicy, unless waived. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The dedicated ServiceAccount. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The model trained, when given. */
+  public readonly model?: ModelMetadata;
+  /** How logs leave the pods. */
+  public readonly logShipping: LogShipping;
+  private readonly workload: ApiObject;
+  private readonly harvestSeconds: number;
+
+  constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
+    super(scope, id, props.image, props.waivers);
+    this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;
+    const datasets: DatasetMetadata[] = (props.datasets ?? []).map((d, i) => validateDatasetMetadata(this, `datasets[${i}]`, d));
+    if (props.imageProvenance) {
+      validateImageProvenance(this, 'imageProvenance', props.imageProvenance);
+    }
+    const user = validateUserId(this, 'runAsUser', props.runAsUser);
+    const group = validateUserId(this, 'runAsGroup', props.runAsGroup);
+    const backoffLimit = requireInteger(this, 'backoffLimit', props.backoffLimit ?? WorkloadDefaults.JOB_RETRIES, 0, 100);
+    const deadline = positiveSeconds(this, 'activeDeadline', props.activeDeadline ?? Duration.seconds(WorkloadDefaults.JOB_TIMEOUT_SECONDS));
+    const ttl = positiveSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished ?? Duration.seconds(WorkloadDefaults.JOB_TTL_SECONDS));
+    this.harvestSeconds = positiveSeconds(this, 'evidenceHarvestWindow', props.evidenceHarvestWindow ?? Duration.days(1));
+    if (ttl < this.harvestSeconds) {
+      throw propError(this, 'ttlAfterFinished', `${ttl}s`, `is shorter than evidenceHarvestWindow (${this.harvestSeconds}s), so the Job would be deleted before its evidence is collected (JOB-3)`,
+        'keep the finished Job at least as long as the harvest window');
+    }
+    const codes = props.nonRetryableExitCodes ?? [2, 126, 127];
+    codes.forEach((c, i) => requireInteger(this, `nonRetryableExitCodes[${i}]`, c, 1, 255));
+    const parallelism = props.parallelism === undefined ? undefined : requireInteger(this, 'parallelism', props.parallelism, 1, 10000);
+    const completions = props.completions === undefined ? undefined : requireInteger(this, 'completions', props.completions, 1, 100000);
+    if (props.schedule !== undefined) {
+      validateSchedule(this, props.schedule);
+    }
+    const withPolicy = props.networkPolicy ?? true;
+    if (!withPolicy) {
+      this._requireWaiver('NET-1', 'networkPolicy', false, 'without a NetworkPolicy the trainer can reach and be reached by every pod');
+    }
+    this.logShipping = props.logShipping ?? defaultLogShipping();
+
+    const runId = props.runId ?? this.name;
+    const labels = recommendedLabels({
+      name: this.model?.name ?? id,
+      instance: this.name,
+      version: this.model?.version ?? props.codeRevision ?? 'unversioned',
+      component: 'training-job',
+      partOf: props.partOf ?? this.model?.name ?? id,
+    });
+    const annotations = provenanceAnnotations({
+      image: this.image,
+      model: this.model,
+      datasets,
+      imageProvenance: props.imageProvenance,
+      extra: {
+        [`run.${ANNOTATION_PREFIX}/id`]: runId,
+        [`run.${ANNOTATION_PREFIX}/code-revision`]: props.codeRevision,
+        [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
+        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+      },
+    });
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
+    const logConfigMapName = this._renderLogConfig(this.logShipping, { run_id: runId, workload: this.name }, labels);
+    const checkpoint: k8s.Volume = props.checkpointClaimName
+      ? { name: 'checkpoints', persistentVolumeClaim: { claimName: props.checkpointClaimName } }
+      : { name: 'checkpoints', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${(props.checkpointSize ?? Size.gibibytes(20)).toMebibytes()}Mi`) } };
+    const datasetClaims = props.datasetClaims ?? [];
+    datasetClaims.forEach((d, i) => {
+      if (!/^\/[A-Za-z0-9._/-]+$/.test(d.mountPath) || d.mountPath === '/tmp' || d.mountPath === CHECKPOINT_DIR) {
+        throw propError(this, `datasetClaims[${i}].mountPath`, d.mountPath, 'must be an absolute path other than /tmp and /checkpoints', 'e.g. /data/train');
+      }
+    });
+    const spec = renderPodSpec(this, {
+      image: this.image,
+      serviceAccountName: this.name,
+      user,
+      group,
+      readOnlyRootFilesystem: true,
+      imagePullPolicy: 'Always',
+      resources: renderResources(this, props.resources, DEFAULT_RESOURCES, props.gpuCount,
+        props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
+      logShipping: this.logShipping,
+      logConfigMapName,
+      env: {
+        ...props.env,
+        RUN_ID: runId,
+        CHECKPOINT_DIR,
+        RESUME_FROM_CHECKPOINT: 'true',
+        ...(props.codeRevision ? { CODE_REVISION: props.codeRevision } : {}),
+        ...(this.model ? { MODEL_NAME: this.model.name, MODEL_VERSION: this.model.version } : {}),
+      },
+      secretEnv: props.secretEnv,
+      command: props.command,
+      args: props.args,
+      volumes: [checkpoint, ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, persistentVolumeClaim: { claimName: d.claimName, readOnly: true } }))],
+      volumeMounts: [
+        { name: 'checkpoints', mountPath: CHECKPOINT_DIR },
+        ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, mountPath: d.mountPath, readOnly: true })),
+      ],
+      tmpSize: props.tmpSize ?? Size.gibibytes(1),
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      priorityClassName: props.priorityClassName,
+      restartPolicy: 'Never',
+    });
+    const jobSpec: k8s.JobSpec = {
+      backoffLimit,
+      activeDeadlineSeconds: deadline,
+      ttlSecondsAfterFinished: ttl,
+      parallelism,
+      completions,
+      completionMode: completions !== undefined ? 'Indexed' : undefined,
+      podFailurePolicy: {
+        rules: [
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+          ...(codes.length > 0 ? [{ action: 'FailJob', onPodConditions: [], onExitCodes: { containerName: 'main', operator: 'In', values: codes } }] : []),
+        ],
+      },
+      template: { metadata: { labels, annotations }, spec },
+    };
+    const metadata = { name: this.name, labels, annotations };
+    if (props.schedule !== undefined) {
+      this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+        metadata,
+        spec: {
+          schedule: props.schedule,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: requireInteger(this, 'startingDeadline', (props.startingDeadline ?? Duration.minutes(10)).toSeconds(), 10, 86400),
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { metadata: { labels, annotations }, spec: jobSpec },
+        },
+      });
+      this.workload = this.cronJob;
+      patchNativeSidecar(this.cronJob, '/spec/jobTemplate/spec/template/spec', this.logShipping);
+    } else {
+      this.job = new k8s.KubeJob(this, 'Job', { metadata, spec: jobSpec });
+      this.workload = this.job;
+      patchNativeSidecar(this.job, '/spec/template/spec', this.logShipping);
+    }
+    if (withPolicy) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: this.name, labels },
+        spec: networkPolicySpec({
+          selector: { 'app.kubernetes.io/instance': this.name }, ingressFrom: [], egress: props.egress ?? [], logPort: this.logShipping.destination?.port,
+        }),
+      });
+    }
+  }
+
+  /**
+   * The compliance-report entry of this job, with evidence read from the rendered manifests.
+   */
+  public complianceEntry(): WorkloadReport {
+    return this._reportEntry('CompliantTrainingJob', this.workload, ControlScope.JOB, this.model, this.logShipping, this.harvestSeconds);
+  }
+}
+
+function positiveSeconds(scope: Construct, prop: string, d: Duration): number {
+  const s = d.toSeconds();
+  if (!Number.isInteger(s) || s <= 0) {
+    throw propError(scope, prop, `${s}s`, 'must be a positive whole number of seconds', 'e.g. Duration.hours(24)');
+  }
+  return s;
+}
+
+function validateSchedule(scope: Construct, schedule: string): void {
+  const fields = schedule.trim().split(/\s+/);
+  const ok = CRON_MACROS.includes(schedule.trim()) || (fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)));
+  if (!ok) {
+    throw propError(scope, 'schedule', schedule, 'is not a cron expression of five fields or a macro',
+      'e.g. "0 3 * * *" (03:00 every day) or "@daily"');
+  }
+}
