@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { k8s } from 'cdk8s-plus-27';
 import { LogShipping } from './log-shipping';
 import { EgressRule, NetworkPeer } from './network';
+import { WorkloadPodOptions } from './pod-options';
 import { SecretKeyReference } from './pod-template';
 import { ImageReference } from '../core/image-reference';
 import { ImageProvenance, ModelMetadata } from '../core/provenance';
@@ -35,7 +35,7 @@ export interface ModelServiceAutoscaling {
 /**
  * Properties for `CompliantModelService` (Kubernetes).
  */
-export interface CompliantModelServiceProps {
+export interface CompliantModelServiceProps extends WorkloadPodOptions {
   /**
    * The model server image, pinned by digest.
    */
@@ -73,55 +73,6 @@ export interface CompliantModelServiceProps {
    * @default - cpu 1/2, memory 2Gi/2Gi, ephemeral storage 1Gi/2Gi (request/limit)
    */
   readonly resources?: kplus.ContainerResources;
-
-  /**
-   * GPUs per replica, rendered as requests and limits of `gpuResourceName`.
-   *
-   * @default 0
-   */
-  readonly gpuCount?: number;
-
-  /**
-   * The extended resource name of the GPUs.
-   *
-   * @default 'nvidia.com/gpu'
-   */
-  readonly gpuResourceName?: string;
-
-  /**
-   * Node selector, e.g. for GPU node pools.
-   *
-   * @default - none
-   */
-  readonly nodeSelector?: Record<string, string>;
-
-  /**
-   * Tolerations, e.g. for tainted GPU nodes.
-   *
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
-
-  /**
-   * The PriorityClass of the pods.
-   *
-   * @default - the cluster default priority
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * The UID the containers run as; at least 10000.
-   *
-   * @default 10001
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * The GID the containers run as (also the fsGroup); at least 10000.
-   *
-   * @default 10001
-   */
-  readonly runAsGroup?: number;
 
   /**
    * How long the model may take to load before liveness applies (the startup probe's budget).

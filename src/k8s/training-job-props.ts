@@ -1,21 +1,31 @@
 import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
+import * as kplus from 'cdk8s-plus-27';
 import { LogShipping } from './log-shipping';
 import { EgressRule } from './network';
+import { WorkloadPodOptions } from './pod-options';
 import { SecretKeyReference } from './pod-template';
 import { ImageReference } from '../core/image-reference';
 import { DatasetMetadata, ImageProvenance, ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 
 /**
- * A PersistentVolumeClaim holding a dataset, mounted read-only into the trainer.
+ * A dataset volume mounted read-only into the trainer: a PersistentVolumeClaim or a CSI volume (e.g. an S3 or GCS CSI driver).
  */
 export interface DatasetClaim {
   /**
-   * The claim's name in the job's namespace.
+   * The claim's name in the job's namespace. Give exactly one of `claimName` and `csi`.
+   *
+   * @default - none; `csi` must be given
    */
-  readonly claimName: string;
+  readonly claimName?: string;
+
+  /**
+   * An inline CSI volume; it is mounted read-only whatever its `readOnly` says.
+   *
+   * @default - none; `claimName` must be given
+   */
+  readonly csi?: k8s.CsiVolumeSource;
 
   /**
    * Where the dataset is mounted.
@@ -26,7 +36,7 @@ export interface DatasetClaim {
 /**
  * Properties for `CompliantTrainingJob` (Kubernetes).
  */
-export interface CompliantTrainingJobProps {
+export interface CompliantTrainingJobProps extends WorkloadPodOptions {
   /** The trainer image, pinned by digest. */
   readonly image: ImageReference;
 
@@ -155,55 +165,6 @@ export interface CompliantTrainingJobProps {
    * @default - cpu 2/4, memory 8Gi/8Gi, ephemeral storage 10Gi/20Gi
    */
   readonly resources?: kplus.ContainerResources;
-
-  /**
-   * GPUs per pod.
-   *
-   * @default 0
-   */
-  readonly gpuCount?: number;
-
-  /**
-   * Extended resource name of the GPUs.
-   *
-   * @default 'nvidia.com/gpu'
-   */
-  readonly gpuResourceName?: string;
-
-  /**
-   * Node selector.
-   *
-   * @default - none
-   */
-  readonly nodeSelector?: Record<string, string>;
-
-  /**
-   * Tolerations.
-   *
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
-
-  /**
-   * PriorityClass.
-   *
-   * @default - the cluster default
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * UID, at least 10000.
-   *
-   * @default 10001
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * GID and fsGroup, at least 10000.
-   *
-   * @default 10001
-   */
-  readonly runAsGroup?: number;
 
   /**
    * Datasets mounted read-only from PersistentVolumeClaims.

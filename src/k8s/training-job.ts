@@ -109,6 +109,9 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       if (!/^\/[A-Za-z0-9._/-]+$/.test(d.mountPath) || d.mountPath === '/tmp' || d.mountPath === CHECKPOINT_DIR) {
         throw propError(this, `datasetClaims[${i}].mountPath`, d.mountPath, 'must be an absolute path other than /tmp and /checkpoints', 'e.g. /data/train');
       }
+      if ((d.claimName === undefined) === (d.csi === undefined)) {
+        throw propError(this, `datasetClaims[${i}]`, d, 'needs exactly one of claimName and csi', 'name a PersistentVolumeClaim or give a CSI volume source');
+      }
     });
     const spec = renderPodSpec(this, {
       image: this.image,
@@ -132,7 +135,9 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       secretEnv: props.secretEnv,
       command: props.command,
       args: props.args,
-      volumes: [checkpoint, ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, persistentVolumeClaim: { claimName: d.claimName, readOnly: true } }))],
+      volumes: [checkpoint, ...datasetClaims.map((d, i): k8s.Volume => (d.csi
+        ? { name: `dataset-${i}`, csi: { ...d.csi, readOnly: true } }
+        : { name: `dataset-${i}`, persistentVolumeClaim: { claimName: d.claimName!, readOnly: true } }))],
       volumeMounts: [
         { name: 'checkpoints', mountPath: CHECKPOINT_DIR },
         ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, mountPath: d.mountPath, readOnly: true })),

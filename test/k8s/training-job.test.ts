@@ -95,6 +95,8 @@ describe('options', () => {
     expect(pod.volumes).toContainEqual({ name: 'dataset-0', persistentVolumeClaim: { claimName: 'tx-2026-11', readOnly: true } });
     expect(pod.volumes).toContainEqual({ name: 'checkpoints', persistentVolumeClaim: { claimName: 'retrain-ckpt' } });
     expect(main.volumeMounts).toContainEqual({ name: 'dataset-0', mountPath: '/data/train', readOnly: true });
+    const csi = synth({ datasetClaims: [{ csi: { driver: 's3.csi.aws.com', volumeAttributes: { bucketName: 'acme-data' } }, mountPath: '/data' }] });
+    expect(csi.pod.volumes).toContainEqual({ name: 'dataset-0', csi: { driver: 's3.csi.aws.com', volumeAttributes: { bucketName: 'acme-data' }, readOnly: true } });
   });
 
   test('provenance annotations: model, datasets, code revision and run id', () => {
@@ -129,6 +131,7 @@ describe('bad input', () => {
     [{ startingDeadline: Duration.seconds(5), schedule: '@daily' }, 'test/retrain: invalid startingDeadline 5'],
     [{ datasetClaims: [{ claimName: 'x', mountPath: '/tmp' }] }, 'invalid datasetClaims[0].mountPath "/tmp"'],
     [{ networkPolicy: false }, '(control NET-1)'],
+    [{ datasetClaims: [{ mountPath: '/data' }] }, 'test/retrain: invalid datasetClaims[0] {"mountPath":"/data"}: needs exactly one of claimName and csi'],
     [{ datasets: [{ name: 'tx', version: 'latest' }] }, 'test/retrain: invalid datasets[0].version "latest"'],
   ])('fails for %j', (props, message) => {
     expect(() => synth(props as any)).toThrow(message);
