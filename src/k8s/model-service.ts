@@ -7,9 +7,8 @@ import { LogShipping, LogShippingMode } from './log-shipping';
 import { LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { CompliantModelServiceProps } from './model-service-props';
 import { NetworkPeer, networkPolicySpec } from './network';
-import { validateUserId } from './pod-security';
 import { patchNativeSidecar, renderPodSpec } from './pod-template';
-import { renderResources } from './resources';
+import { sharedPodOptions } from './resources';
 import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
@@ -62,8 +61,7 @@ export class CompliantModelService extends K8sWorkloadBase {
     }
     this.port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
     const replicas = this.resolveReplicas(props);
-    const user = validateUserId(this, 'runAsUser', props.runAsUser);
-    const group = validateUserId(this, 'runAsGroup', props.runAsGroup);
+    const pod = sharedPodOptions(this, props, DEFAULT_RESOURCES);
     const probes = this.renderProbes(props);
     const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS;
     if (pullPolicy !== kplus.ImagePullPolicy.ALWAYS) {
@@ -105,12 +103,9 @@ export class CompliantModelService extends K8sWorkloadBase {
     const spec = renderPodSpec(this, {
       image: this.image,
       serviceAccountName: this.name,
-      user,
-      group,
+      ...pod,
       readOnlyRootFilesystem: readOnly,
       imagePullPolicy: pullPolicy,
-      resources: renderResources(this, props.resources, DEFAULT_RESOURCES, props.gpuCount,
-        props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
       logShipping: this.logShipping,
       logConfigMapName,
       env: {
@@ -130,9 +125,6 @@ export class CompliantModelService extends K8sWorkloadBase {
       volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${(props.modelCacheSize ?? Size.gibibytes(10)).toMebibytes()}Mi`) } }],
       volumeMounts: [{ name: 'model-cache', mountPath: modelCachePath }],
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
-      priorityClassName: props.priorityClassName,
       scheduling: spreadAndAntiAffinity(selector),
     });
     const loadSeconds = props.modelLoadTimeout?.toSeconds() ?? WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS;

@@ -3,6 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { KubernetesDefaults } from './defaults';
+import { WorkloadPodOptions } from './pod-options';
+import { validateUserId } from './pod-security';
 import { propError, requireInteger } from '../core/errors';
 
 /**
@@ -46,6 +49,23 @@ export function renderResources(scope: IConstruct, resources: kplus.ContainerRes
     requireInteger(scope, 'gpuCount', gpuCount, 0, 64);
   }
   return { requests, limits };
+}
+
+/**
+ * The pod options both constructs derive the same way from `WorkloadPodOptions`: validated IDs, resources with GPUs, placement.
+ *
+ * @internal
+ */
+export function sharedPodOptions(scope: IConstruct, props: WorkloadPodOptions & { readonly resources?: kplus.ContainerResources },
+  defaults: Required<kplus.ContainerResources>) {
+  return {
+    user: validateUserId(scope, 'runAsUser', props.runAsUser),
+    group: validateUserId(scope, 'runAsGroup', props.runAsGroup),
+    resources: renderResources(scope, props.resources, defaults, props.gpuCount, props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
+    nodeSelector: props.nodeSelector,
+    tolerations: props.tolerations,
+    priorityClassName: props.priorityClassName,
+  };
 }
 
 function cpuMillis(amount: string): number {

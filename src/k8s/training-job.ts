@@ -2,13 +2,11 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { KubernetesDefaults } from './defaults';
 import { LogShipping } from './log-shipping';
 import { ANNOTATION_PREFIX, LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { networkPolicySpec } from './network';
-import { validateUserId } from './pod-security';
 import { patchNativeSidecar, renderPodSpec } from './pod-template';
-import { renderResources } from './resources';
+import { sharedPodOptions } from './resources';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
@@ -56,8 +54,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
     if (props.imageProvenance) {
       validateImageProvenance(this, 'imageProvenance', props.imageProvenance);
     }
-    const user = validateUserId(this, 'runAsUser', props.runAsUser);
-    const group = validateUserId(this, 'runAsGroup', props.runAsGroup);
+    const pod = sharedPodOptions(this, props, DEFAULT_RESOURCES);
     const backoffLimit = requireInteger(this, 'backoffLimit', props.backoffLimit ?? WorkloadDefaults.JOB_RETRIES, 0, 100);
     const deadline = positiveSeconds(this, 'activeDeadline', props.activeDeadline ?? Duration.seconds(WorkloadDefaults.JOB_TIMEOUT_SECONDS));
     const ttl = positiveSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished ?? Duration.seconds(WorkloadDefaults.JOB_TTL_SECONDS));
@@ -116,12 +113,9 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
     const spec = renderPodSpec(this, {
       image: this.image,
       serviceAccountName: this.name,
-      user,
-      group,
+      ...pod,
       readOnlyRootFilesystem: true,
       imagePullPolicy: 'Always',
-      resources: renderResources(this, props.resources, DEFAULT_RESOURCES, props.gpuCount,
-        props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
       logShipping: this.logShipping,
       logConfigMapName,
       env: {
@@ -143,9 +137,6 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, mountPath: d.mountPath, readOnly: true })),
       ],
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
-      priorityClassName: props.priorityClassName,
       restartPolicy: 'Never',
     });
     const jobSpec: k8s.JobSpec = {
