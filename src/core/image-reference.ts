@@ -1,4 +1,5 @@
 import { describe, hasToken } from './errors';
+import { DIGEST_PATTERN as DIGEST } from './patterns';
 import { Waiver } from './waiver';
 import { validateWaiverList } from './waiver-validation';
 
@@ -15,7 +16,6 @@ const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/
 const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
 const PORT = /^[0-9]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const NAME_MAX_LENGTH = 255;
 
 const PIN_FIX = 'pin it by digest as name[:tag]@sha256:<64 lowercase hex> (resolve a tag with `crane digest <ref>` '

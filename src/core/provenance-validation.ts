@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
+import { DIGEST_PATTERN as DIGEST } from './patterns';
 import { DatasetMetadata, ImageProvenance, ModelMetadata } from './provenance';
 
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/;
 const REVISION = /^[0-9a-f]{7,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

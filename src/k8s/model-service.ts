@@ -22,7 +22,6 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
   ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
 };
-const RESERVED_ENV = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_URI', 'MODEL_DIGEST', 'MODEL_CACHE_DIR', 'LOG_DIR', 'INFERENCE_LOG_PATH'];
 const PROBE_PERIOD_SECONDS = 10;
 
 /**
@@ -75,11 +74,6 @@ export class CompliantModelService extends K8sWorkloadBase {
     if (!withPolicy) {
       this._requireWaiver('NET-1', 'networkPolicy', false, 'without a NetworkPolicy every pod of the cluster can reach the model server');
     }
-    for (const name of Object.keys(props.env ?? {})) {
-      if (RESERVED_ENV.includes(name)) {
-        throw propError(this, `env.${name}`, name, 'is set by the construct', `remove it; the construct sets ${RESERVED_ENV.join(', ')}`);
-      }
-    }
     this.logShipping = props.logShipping ?? defaultLogShipping();
 
     const labels = recommendedLabels({ name: this.model.name, instance: this.name, version: this.model.version, component: 'model-server', partOf: props.partOf ?? this.model.name });
@@ -108,8 +102,8 @@ export class CompliantModelService extends K8sWorkloadBase {
       imagePullPolicy: pullPolicy,
       logShipping: this.logShipping,
       logConfigMapName,
-      env: {
-        ...props.env,
+      env: props.env,
+      systemEnv: {
         MODEL_NAME: this.model.name,
         MODEL_VERSION: this.model.version,
         ...(this.model.uri ? { MODEL_URI: this.model.uri } : {}),

@@ -6,8 +6,8 @@ import { LogShipping, LogShippingMode } from './log-shipping';
 import { containerSecurityContext, podSecurityContext } from './pod-security';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
+import { SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../core/patterns';
 
-const SECRET_NAME = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
@@ -40,7 +40,10 @@ export interface PodTemplateOptions {
   readonly resources: k8s.ResourceRequirements;
   readonly logShipping: LogShipping;
   readonly logConfigMapName?: string;
+  /** The user's plain environment. */
   readonly env?: Record<string, string>;
+  /** Environment the construct sets itself; the user's `env` and `secretEnv` may not redefine it. */
+  readonly systemEnv: Record<string, string>;
   readonly secretEnv?: Record<string, SecretKeyReference>;
   readonly command?: string[];
   readonly args?: string[];
@@ -64,8 +67,14 @@ export interface PodTemplateOptions {
  */
 export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.PodSpec {
   const sidecar = o.logShipping.mode === LogShippingMode.SIDECAR;
+  const reserved = [...Object.keys(o.systemEnv), ...(sidecar ? ['LOG_DIR'] : [])];
+  for (const [prop, names] of [['env', Object.keys(o.env ?? {})], ['secretEnv', Object.keys(o.secretEnv ?? {})]] as const) {
+    for (const name of names.filter((n) => reserved.includes(n))) {
+      throw propError(scope, `${prop}.${name}`, name, 'is set by the construct', `remove it; the construct sets ${reserved.join(', ')}`);
+    }
+  }
   const env: k8s.EnvVar[] = [];
-  for (const [name, value] of Object.entries(o.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => a.localeCompare(b))) {
     validateEnvName(scope, `env.${name}`, name);
     if (SECRET_NAME.test(name)) {
       throw propError(scope, `env.${name}`, name, 'looks like a secret and would be stored in plaintext in the manifest (SEC-9)',

@@ -118,8 +118,8 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       imagePullPolicy: 'Always',
       logShipping: this.logShipping,
       logConfigMapName,
-      env: {
-        ...props.env,
+      env: props.env,
+      systemEnv: {
         RUN_ID: runId,
         CHECKPOINT_DIR,
         RESUME_FROM_CHECKPOINT: 'true',

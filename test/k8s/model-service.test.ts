@@ -286,6 +286,7 @@ describe('bad input', () => {
     [{ gpuCount: -1 }, 'test/scorer: invalid gpuCount -1'],
     [{ env: { DB_PASSWORD: 'x' } }, 'test/scorer: invalid env.DB_PASSWORD "DB_PASSWORD": looks like a secret'],
     [{ env: { MODEL_NAME: 'x' } }, 'test/scorer: invalid env.MODEL_NAME "MODEL_NAME": is set by the construct'],
+    [{ secretEnv: { LOG_DIR: { secretName: 's', key: 'k' } } }, 'test/scorer: invalid secretEnv.LOG_DIR "LOG_DIR": is set by the construct'],
     [{ readOnlyRootFilesystem: false }, 'test/scorer: invalid readOnlyRootFilesystem false: a writable root filesystem'],
     [{ networkPolicy: false }, '(control NET-1)'],
     [{ model: { name: 'm', version: 'latest' } }, 'test/scorer: invalid model.version "latest"'],

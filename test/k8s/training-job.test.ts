@@ -131,6 +131,7 @@ describe('bad input', () => {
     [{ startingDeadline: Duration.seconds(5), schedule: '@daily' }, 'test/retrain: invalid startingDeadline 5'],
     [{ datasetClaims: [{ claimName: 'x', mountPath: '/tmp' }] }, 'invalid datasetClaims[0].mountPath "/tmp"'],
     [{ networkPolicy: false }, '(control NET-1)'],
+    [{ env: { CHECKPOINT_DIR: '/elsewhere' } }, 'test/retrain: invalid env.CHECKPOINT_DIR "CHECKPOINT_DIR": is set by the construct'],
     [{ datasetClaims: [{ mountPath: '/data' }] }, 'test/retrain: invalid datasetClaims[0] {"mountPath":"/data"}: needs exactly one of claimName and csi'],
     [{ datasets: [{ name: 'tx', version: 'latest' }] }, 'test/retrain: invalid datasets[0].version "latest"'],
   ])('fails for %j', (props, message) => {

@@ -1,12 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ControlStatus } from '../../compliance/report-model';
+import { DIGEST_PATTERN, SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../../core/patterns';
 import { ANNOTATION_PREFIX } from '../metadata';
 import { Finding, PodView, verdict } from './manifest';
 
-const DIGEST = /@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const MIN_ID = 10000;
-const SECRET_NAME = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+
+/** True when an image reference ends in `@<registered digest>`. */
+function isPinned(image: string): boolean {
+  const at = image.lastIndexOf('@');
+  return at >= 0 && DIGEST_PATTERN.test(image.slice(at + 1));
+}
 
 /** IMG-1, IMG-2, IMG-3: digest pinning, no `latest`, pull policy. @internal */
 export function imageChecks(p: PodView): Finding[] {
@@ -15,10 +20,10 @@ export function imageChecks(p: PodView): Finding[] {
   const always: string[] = []; const notAlways: string[] = [];
   for (const { c, path } of p.containers) {
     const image = String(c.image ?? '');
-    (DIGEST.test(image) ? pinned : unpinned).push(p.ev(`${path}.image`, image));
+    (isPinned(image) ? pinned : unpinned).push(p.ev(`${path}.image`, image));
     const name = image.split('@')[0];
     const tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.slice(name.lastIndexOf(':') + 1) : undefined;
-    const okTag = tag !== 'latest' && (tag !== undefined || DIGEST.test(image));
+    const okTag = tag !== 'latest' && (tag !== undefined || isPinned(image));
     (okTag ? tagged : untagged).push(p.ev(`${path}.image`, image));
     (c.imagePullPolicy === 'Always' ? always : notAlways).push(p.ev(`${path}.imagePullPolicy`, c.imagePullPolicy ?? null));
   }
