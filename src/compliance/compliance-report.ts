@@ -1,4 +1,7 @@
+import { IConstruct } from 'constructs';
+import { collectWorkloads, COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import { ControlStatus, WorkloadReport } from './report-model';
+import { complianceModeOf, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, setComplianceMode } from './report-output';
 import { canonicalReport, renderMarkdown } from './report-render';
 
 /**
@@ -28,6 +31,13 @@ export interface Violation {
  * JSON and Markdown renderings are deterministic (sorted, no timestamps): the same workloads always give the same bytes.
  */
 export class ComplianceReport {
+  /** The context key that selects the mode, e.g. `cdk8s synth` with `context: { 'cdk-compliant-ml:mode': 'enforce' }`. */
+  public static readonly MODE_CONTEXT_KEY: string = COMPLIANCE_MODE_CONTEXT;
+  /** The name of the JSON report written into the app's output directory on synth. */
+  public static readonly JSON_FILE_NAME: string = REPORT_JSON_FILE;
+  /** The name of the Markdown report written into the app's output directory on synth. */
+  public static readonly MARKDOWN_FILE_NAME: string = REPORT_MARKDOWN_FILE;
+
   /**
    * A report over the given workload entries.
    *
@@ -35,6 +45,39 @@ export class ComplianceReport {
    */
   public static fromWorkloads(workloads: WorkloadReport[]): ComplianceReport {
     return new ComplianceReport(workloads);
+  }
+
+  /**
+   * The report of the whole app that contains `scope`: every workload of this library and every foreign workload (a raw
+   * `Deployment`, a cdk8s-plus `Job`, ...) of every backend loaded in the process. It is what synthesis writes to
+   * `compliance-report.json`, computed from the rendered resources at the time of the call.
+   *
+   * @param scope any construct of the app (the app itself, a chart, a stack, a workload)
+   */
+  public static of(scope: IConstruct): ComplianceReport {
+    return new ComplianceReport(collectWorkloads(scope));
+  }
+
+  /**
+   * Selects how synthesis of the app that contains `scope` treats violated controls. It wins over the context key
+   * `cdk-compliant-ml:mode` (`report` or `enforce`); without either, the mode is `REPORT`.
+   *
+   * @param scope any construct of the app
+   * @param mode `ComplianceMode.REPORT` (warn) or `ComplianceMode.ENFORCE` (fail synthesis)
+   */
+  public static setMode(scope: IConstruct, mode: ComplianceMode): void {
+    setComplianceMode(scope, mode);
+  }
+
+  /**
+   * The mode in force for the app that contains `scope` (set with `setMode`, else the context key, else `REPORT`).
+   *
+   * Throws when the context key holds a value other than `report` or `enforce`.
+   *
+   * @param scope any construct of the app
+   */
+  public static modeOf(scope: IConstruct): ComplianceMode {
+    return complianceModeOf(scope);
   }
 
   /**

@@ -2,3 +2,4 @@ export * from './control';
 export * from './catalogue';
 export * from './report-model';
 export * from './compliance-report';
+export * from './collector';

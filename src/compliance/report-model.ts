@@ -64,6 +64,26 @@ export interface ControlResult {
 }
 
 /**
+ * A rule of an external checker (e.g. cdk-nag) acknowledged on a resource of a workload, with the written reason.
+ */
+export interface AcknowledgedRule {
+  /**
+   * The rule, e.g. `AwsSolutions-ECS2` or `AwsSolutions-IAM5[Resource::*]`.
+   */
+  readonly rule: string;
+
+  /**
+   * Why the finding does not apply or is accepted.
+   */
+  readonly reason: string;
+
+  /**
+   * The construct path of the resource the rule is acknowledged on.
+   */
+  readonly path: string;
+}
+
+/**
  * The report entry of one workload: what it runs and how every applicable control stands.
  */
 export interface WorkloadReport {
@@ -98,4 +118,11 @@ export interface WorkloadReport {
    * The control results, one per applicable control.
    */
   readonly controls: ControlResult[];
+
+  /**
+   * Rules of external checkers acknowledged (suppressed) on the workload's resources, each with its reason.
+   *
+   * @default - none
+   */
+  readonly acknowledgedRules?: AcknowledgedRule[];
 }

@@ -1,5 +1,5 @@
 import { ControlCatalogue } from './catalogue';
-import { ControlResult, ControlStatus, WorkloadReport } from './report-model';
+import { AcknowledgedRule, ControlResult, ControlStatus, WorkloadReport } from './report-model';
 
 /** The version of the report's JSON shape. */
 export const REPORT_SCHEMA_VERSION = '1';
@@ -35,12 +35,17 @@ export function canonicalReport(workloads: WorkloadReport[]): Record<string, unk
           ? prune({ control: c.waiver.control, reason: c.waiver.reason, approvedBy: c.waiver.approvedBy, expires: c.waiver.expires })
           : undefined,
       })),
+      acknowledgedRules: w.acknowledgedRules?.length
+        ? [...w.acknowledgedRules].sort((a, b) => compare(a.path, b.path) || compare(a.rule, b.rule))
+          .map((r) => ({ rule: r.rule, reason: r.reason, path: r.path }))
+        : undefined,
     })),
   };
 }
 
 /**
- * Renders the report as Markdown: a summary, then one table per workload (control, status, articles, evidence).
+ * Renders the report as Markdown: a status summary, a table of the violations (when any), one table per workload (control,
+ * status, articles, evidence) and a legend of the controls with their titles.
  *
  * @internal
  */
@@ -52,6 +57,14 @@ export function renderMarkdown(workloads: WorkloadReport[]): string {
     lines.push(`| ${status} | ${report.summary[status] ?? 0} |`);
   }
   lines.push('', `Workloads: ${report.workloads.length}.`, '');
+  const violated = report.workloads.flatMap((w) => w.controls.filter((c) => c.status === ControlStatus.VIOLATED).map((c) => ({ w, c })));
+  if (violated.length > 0) {
+    lines.push('## Violations', '', '| workload | control | title | evidence |', '|---|---|---|---|');
+    for (const { w, c } of violated) {
+      lines.push(`| ${cell(w.path)} | ${c.id} | ${cell(ControlCatalogue.find(c.id)?.title ?? '')} | ${c.evidence.map(cell).join('<br>')} |`);
+    }
+    lines.push('');
+  }
   for (const w of report.workloads) {
     lines.push(`## ${cell(w.path)}`, '', `- kind: ${cell(w.kind)}`, `- backend: ${w.backend}`);
     for (const image of w.images) {
@@ -67,6 +80,23 @@ export function renderMarkdown(workloads: WorkloadReport[]): string {
         evidence.push(`waiver: ${c.waiver.reason}${c.waiver.expires ? ` (expires ${c.waiver.expires})` : ''}`);
       }
       lines.push(`| ${c.id} | ${c.status} | ${c.articles.join(', ')} | ${evidence.map(cell).join('<br>')} |`);
+    }
+    lines.push('');
+    const acks = (w as { acknowledgedRules?: AcknowledgedRule[] }).acknowledgedRules ?? [];
+    if (acks.length > 0) {
+      lines.push('Acknowledged checker rules:', '', '| rule | resource | reason |', '|---|---|---|');
+      for (const r of acks) {
+        lines.push(`| ${cell(r.rule)} | ${cell(r.path)} | ${cell(r.reason)} |`);
+      }
+      lines.push('');
+    }
+  }
+  const ids = new Set(report.workloads.flatMap((w) => w.controls.map((c) => c.id)));
+  if (ids.size > 0) {
+    lines.push('## Controls', '', '| control | title | articles |', '|---|---|---|');
+    for (const id of [...ids].sort((a, b) => ControlCatalogue.orderOf(a) - ControlCatalogue.orderOf(b) || compare(a, b))) {
+      const control = ControlCatalogue.find(id);
+      lines.push(`| ${id} | ${cell(control?.title ?? '(not in the catalogue)')} | ${control?.articles.join(', ') ?? ''} |`);
     }
     lines.push('');
   }

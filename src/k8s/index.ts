@@ -7,3 +7,4 @@ export * from './model-service-props';
 export * from './model-service';
 export * from './training-job-props';
 export * from './training-job';
+export * from './validation-plugin';

@@ -1,9 +1,8 @@
 import { KubernetesDefaults } from './defaults';
-import { ImageReference } from '../core/image-reference';
-import { ImageProvenance, ModelMetadata, DatasetMetadata } from '../core/provenance';
+import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core/provenance-keys';
 
 /** The annotation prefix of the library's provenance annotations (META-2, IMG-4). */
-export const ANNOTATION_PREFIX = 'compliance.cdk-compliant-ml.io';
+export const ANNOTATION_PREFIX = PROVENANCE_PREFIX;
 /** Annotation that says how logs leave the pod (LOG-1). */
 export const LOG_SHIPPING_ANNOTATION = `${ANNOTATION_PREFIX}/log-shipping`;
 /** Annotation that lists the waived controls of a workload. */
@@ -52,52 +51,6 @@ export function recommendedLabels(opts: {
  *
  * @internal
  */
-export function provenanceAnnotations(opts: {
-  image: ImageReference;
-  model?: ModelMetadata;
-  datasets?: DatasetMetadata[];
-  imageProvenance?: ImageProvenance;
-  extra?: Record<string, string | undefined>;
-}): Record<string, string> {
-  const a: Record<string, string | undefined> = {
-    [`${ANNOTATION_PREFIX}/image`]: opts.image.toString(),
-    [`${ANNOTATION_PREFIX}/image-digest`]: opts.image.digest,
-  };
-  const m = opts.model;
-  if (m) {
-    Object.assign(a, {
-      [`model.${ANNOTATION_PREFIX}/name`]: m.name,
-      [`model.${ANNOTATION_PREFIX}/version`]: m.version,
-      [`model.${ANNOTATION_PREFIX}/uri`]: m.uri,
-      [`model.${ANNOTATION_PREFIX}/digest`]: m.digest,
-      [`model.${ANNOTATION_PREFIX}/framework`]: m.framework,
-      [`model.${ANNOTATION_PREFIX}/registry`]: m.registry,
-      [`model.${ANNOTATION_PREFIX}/training-run-id`]: m.trainingRunId,
-    });
-  }
-  (opts.datasets ?? []).forEach((d, i) => {
-    const p = `dataset-${i}.${ANNOTATION_PREFIX}`;
-    Object.assign(a, { [`${p}/name`]: d.name, [`${p}/version`]: d.version, [`${p}/uri`]: d.uri, [`${p}/digest`]: d.digest });
-  });
-  const o = opts.imageProvenance;
-  if (o) {
-    Object.assign(a, {
-      [`oci.${ANNOTATION_PREFIX}/source`]: o.source,
-      [`oci.${ANNOTATION_PREFIX}/revision`]: o.revision,
-      [`oci.${ANNOTATION_PREFIX}/version`]: o.version,
-      [`oci.${ANNOTATION_PREFIX}/created`]: o.created,
-      [`oci.${ANNOTATION_PREFIX}/base.name`]: o.baseName,
-      [`oci.${ANNOTATION_PREFIX}/base.digest`]: o.baseDigest,
-      [`oci.${ANNOTATION_PREFIX}/licenses`]: o.licenses,
-    });
-  }
-  Object.assign(a, opts.extra ?? {});
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(a).sort()) {
-    const v = a[key];
-    if (v !== undefined) {
-      out[key] = v;
-    }
-  }
-  return out;
+export function provenanceAnnotations(subject: ProvenanceSubject): Record<string, string> {
+  return provenanceEntries(subject, (suffix) => `oci.${ANNOTATION_PREFIX}/${suffix}`);
 }

@@ -170,6 +170,7 @@ export class CompliantModelService extends K8sWorkloadBase {
         },
       });
     }
+    this._reportReady();
   }
 
   /**

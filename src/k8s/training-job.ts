@@ -182,6 +182,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         }),
       });
     }
+    this._reportReady();
   }
 
   /**

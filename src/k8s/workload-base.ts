@@ -12,6 +12,7 @@ import { validateWaiverList } from '../core/waiver-validation';
 import { evaluateK8sWorkload } from './checks/workload-checks';
 import { FLUENT_BIT_IMAGE, renderFluentBitConfig } from './fluent-bit';
 import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
+import { installK8sReportHook, K8S_WORKLOAD_BRAND } from './report-hook';
 
 /**
  * The log shipping used when none is given: a Fluent Bit sidecar forwarding to an in-cluster aggregator.
@@ -37,6 +38,7 @@ export abstract class K8sWorkloadBase extends Construct {
 
   protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined) {
     super(scope, id);
+    installK8sReportHook(this);
     if (!(image instanceof ImageReference)) {
       throw propError(this, 'image', image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
     }
@@ -44,6 +46,20 @@ export abstract class K8sWorkloadBase extends Construct {
     this.name = objectName(this);
     const own = validateWaiverList(this, 'waivers', waivers);
     this.waivers = [...own, ...image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
+  }
+
+  /**
+   * The compliance-report entry of this workload, with evidence read from the rendered manifests. The app's report
+   * (`ComplianceReport.of(app)` and the files written on synth) collects it from every construct of this library.
+   */
+  public abstract complianceEntry(): WorkloadReport;
+
+  /**
+   * @internal Called last by each subclass constructor: from then on the app's report collects this construct. A construct
+   * whose constructor threw (and that a test caught) stays in the tree half-built and is never asked for its entry.
+   */
+  public _reportReady(): void {
+    Object.defineProperty(this, K8S_WORKLOAD_BRAND, { value: true });
   }
 
   /** @internal Throws unless a waiver covers the control that relaxing `prop` breaks. */

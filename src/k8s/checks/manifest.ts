@@ -1,5 +1,4 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { ControlStatus } from '../../compliance/report-model';
 
 /**
  * A rendered Kubernetes object (the resolved JSON of a manifest).
@@ -7,17 +6,6 @@ import { ControlStatus } from '../../compliance/report-model';
  * @internal
  */
 export type Manifest = Record<string, any>;
-
-/**
- * The outcome of one check before waivers are applied.
- *
- * @internal
- */
-export interface Finding {
-  readonly id: string;
-  readonly status: ControlStatus;
-  readonly evidence: string[];
-}
 
 /** Kinds whose objects carry a pod template, and where it sits. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -78,17 +66,6 @@ export class PodView {
   public get longRunning(): Array<{ c: any; path: string; init: boolean }> {
     return this.containers.filter((x) => !x.init || x.c.restartPolicy === 'Always');
   }
-}
-
-/**
- * Builds a finding from per-item problems: enforced with the good evidence when there are none, violated otherwise.
- *
- * @internal
- */
-export function verdict(id: string, good: string[], bad: string[]): Finding {
-  return bad.length === 0
-    ? { id, status: ControlStatus.ENFORCED, evidence: good }
-    : { id, status: ControlStatus.VIOLATED, evidence: bad };
 }
 
 /**

@@ -2,7 +2,8 @@
 import { ControlStatus } from '../../compliance/report-model';
 import { DIGEST_PATTERN, SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../../core/patterns';
 import { ANNOTATION_PREFIX } from '../metadata';
-import { Finding, PodView, verdict } from './manifest';
+import { PodView } from './manifest';
+import { Finding, verdict } from '../../compliance/finding';
 
 const MIN_ID = 10000;
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];

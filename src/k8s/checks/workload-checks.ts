@@ -1,14 +1,30 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { ControlCatalogue } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
 import { ControlResult, ControlStatus } from '../../compliance/report-model';
 import { Waiver } from '../../core/waiver';
 import { LOG_SHIPPING_ANNOTATION } from '../metadata';
-import { Finding, Manifest, PodView, selects, verdict } from './manifest';
+import { Manifest, PodView, selects } from './manifest';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
+import { Finding, applyWaivers, verdict } from '../../compliance/finding';
 
-/** AVL-1..4 for Deployments and StatefulSets. @internal */
+/** AVL-1..4 for a DaemonSet: redundancy and placement follow the node pool, so only the rollout is checked. */
+function daemonSetAvailability(p: PodView): Finding[] {
+  const na = (id: string, why: string): Finding => ({ id, status: ControlStatus.NOT_APPLICABLE, evidence: [`DaemonSet ${p.name}: ${why}`] });
+  const u = p.obj.spec?.updateStrategy ?? {};
+  const ok = (u.type ?? 'RollingUpdate') === 'RollingUpdate' && (u.rollingUpdate?.maxUnavailable === 0 || u.rollingUpdate?.maxUnavailable === '0%');
+  return [
+    na('AVL-1', 'runs one pod per eligible node; the node pool, not a replica count, sets its redundancy'),
+    na('AVL-2', 'node drains skip DaemonSet pods (kubectl drain --ignore-daemonsets), so a PodDisruptionBudget does not protect them'),
+    na('AVL-3', 'places one pod on every eligible node, so zone and node spread follow the node pool'),
+    verdict('AVL-4', [p.ev('spec.updateStrategy', u)], ok ? [] : [p.ev('spec.updateStrategy', u)]),
+  ];
+}
+
+/** AVL-1..4 for Deployments, StatefulSets, ReplicaSets, DaemonSets and long-running bare Pods. @internal */
 export function availabilityChecks(p: PodView, all: Manifest[]): Finding[] {
+  if (p.kind === 'DaemonSet') {
+    return daemonSetAvailability(p);
+  }
   const spec = p.obj.spec ?? {};
   const sameNs = (o: Manifest) => (o.metadata?.namespace ?? undefined) === p.namespace;
   const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler' && sameNs(o)
@@ -17,6 +33,8 @@ export function availabilityChecks(p: PodView, all: Manifest[]): Finding[] {
   if (hpa && spec.replicas === undefined) {
     const min = hpa.spec.minReplicas ?? 1;
     out.push(verdict('AVL-1', [`HorizontalPodAutoscaler ${hpa.metadata.name} spec.minReplicas=${min}`], min >= 2 ? [] : [`HorizontalPodAutoscaler ${hpa.metadata.name} spec.minReplicas=${min}`]));
+  } else if (p.kind === 'Pod') {
+    out.push({ id: 'AVL-1', status: ControlStatus.VIOLATED, evidence: [`Pod ${p.name}: a bare Pod has no controller, so it is a single replica that nothing recreates`] });
   } else {
     const replicas = spec.replicas ?? 1;
     out.push(verdict('AVL-1', [p.ev('spec.replicas', replicas)], replicas >= 2 ? [] : [p.ev('spec.replicas', replicas)]));
@@ -117,13 +135,5 @@ export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: Contr
     findings.push(...jobChecks(p, minJobTtlSeconds));
     findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion jobs are bounded by JOB-2 instead of HTTP probes'] });
   }
-  const byId = new Map(waivers.map((w) => [w.control, w] as const));
-  return findings.map((f) => {
-    const control = ControlCatalogue.get(f.id);
-    const waiver = byId.get(f.id);
-    if (waiver && f.status !== ControlStatus.ENFORCED) {
-      return { id: f.id, status: ControlStatus.WAIVED, articles: control.articles, evidence: f.evidence, waiver };
-    }
-    return { id: f.id, status: f.status, articles: control.articles, evidence: f.evidence };
-  });
+  return applyWaivers(findings, waivers);
 }

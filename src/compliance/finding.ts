@@ -1,0 +1,43 @@
+import { ControlCatalogue } from './catalogue';
+import { ControlResult, ControlStatus } from './report-model';
+import { Waiver } from '../core/waiver';
+
+/**
+ * The outcome of one check before waivers are applied.
+ *
+ * @internal
+ */
+export interface Finding {
+  readonly id: string;
+  readonly status: ControlStatus;
+  readonly evidence: string[];
+}
+
+/**
+ * Builds a finding from per-item problems: enforced with the good evidence when there are none, violated otherwise.
+ *
+ * @internal
+ */
+export function verdict(id: string, good: string[], bad: string[]): Finding {
+  return bad.length === 0
+    ? { id, status: ControlStatus.ENFORCED, evidence: good }
+    : { id, status: ControlStatus.VIOLATED, evidence: bad };
+}
+
+/**
+ * Turns findings into control results: adds each control's articles and marks a non-enforced control that a waiver covers
+ * as `waived`, keeping the evidence of what the output shows.
+ *
+ * @internal
+ */
+export function applyWaivers(findings: Finding[], waivers: Waiver[]): ControlResult[] {
+  const byId = new Map(waivers.map((w) => [w.control, w] as const));
+  return findings.map((f) => {
+    const articles = ControlCatalogue.get(f.id).articles;
+    const waiver = byId.get(f.id);
+    if (waiver && f.status !== ControlStatus.ENFORCED) {
+      return { id: f.id, status: ControlStatus.WAIVED, articles, evidence: f.evidence, waiver };
+    }
+    return { id: f.id, status: f.status, articles, evidence: f.evidence };
+  });
+}

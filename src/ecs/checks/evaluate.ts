@@ -1,0 +1,91 @@
+import { jobChecks } from './job-checks';
+import { loggingChecks, registryChecks } from './logging-checks';
+import { serviceChecks } from './service-checks';
+import { identityCheck, imageChecks, metadataChecks, resourceCheck, securityChecks, TaskView } from './task-checks';
+import { TemplateView, flatten } from './template';
+import { ControlScope } from '../../compliance/control';
+import { Finding, applyWaivers } from '../../compliance/finding';
+import { Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
+import { Waiver } from '../../core/waiver';
+
+/**
+ * Which resources of a template make up one ECS workload.
+ *
+ * @internal
+ */
+export interface EcsWorkloadSubject {
+  /** The logical ID of the `AWS::ECS::TaskDefinition`. */
+  readonly taskDefinitionId: string;
+  /** The logical ID of the `AWS::ECS::Service` that runs it (services only). */
+  readonly serviceId?: string;
+  /** Service or job. */
+  readonly scope: ControlScope;
+  /** The waivers in force. */
+  readonly waivers: Waiver[];
+}
+
+/**
+ * Evaluates an ECS workload of a synthesized template against every control of the catalogue that applies to its scope,
+ * then applies waivers. Evidence names the logical ID, the property path and the value found in the template.
+ *
+ * @internal
+ */
+export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubject): ControlResult[] {
+  const resource = tv.get(subject.taskDefinitionId);
+  if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
+    throw new Error(`template has no AWS::ECS::TaskDefinition ${subject.taskDefinitionId}`);
+  }
+  const t = new TaskView(tv, subject.taskDefinitionId, resource);
+  const findings: Finding[] = [
+    ...imageChecks(t), ...metadataChecks(t), ...securityChecks(t), identityCheck(t), resourceCheck(t),
+    ...loggingChecks(t, subject.scope), ...registryChecks(t),
+  ];
+  if (subject.scope === ControlScope.SERVICE && subject.serviceId) {
+    findings.push(...serviceChecks(t, subject.serviceId));
+  } else {
+    findings.push(...jobChecks(t));
+    findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion tasks are bounded by JOB-2 instead of health checks'] });
+  }
+  return applyWaivers(findings, subject.waivers);
+}
+
+/**
+ * Every image of a task definition, flattened (token parts shown as `${...}`).
+ *
+ * @internal
+ */
+export function imagesOf(tv: TemplateView, taskDefinitionId: string): string[] {
+  const containers: Array<{ Image?: unknown }> = tv.get(taskDefinitionId)?.Properties?.ContainerDefinitions ?? [];
+  return containers.map((c) => flatten(c.Image));
+}
+
+/**
+ * The metadata key under which the constructs of this library record the kind and waivers of a workload on its
+ * `AWS::ECS::TaskDefinition`, so that a template read without the construct tree (policy plugin, CLI) keeps them.
+ *
+ * @internal
+ */
+export const WORKLOAD_METADATA_KEY = 'cdk-compliant-ml';
+
+/**
+ * The report entries of every task definition of a template except `skip`: with the service that runs it (scope SERVICE)
+ * or without (scope JOB), with the kind and waivers recorded in the task definition's metadata when present.
+ *
+ * @internal
+ */
+export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (logicalId: string) => string): WorkloadReport[] {
+  const out: WorkloadReport[] = [];
+  for (const id of tv.idsOfType('AWS::ECS::TaskDefinition').filter((x) => !skip.has(x))) {
+    const serviceId = tv.idsOfType('AWS::ECS::Service').find((s) => tv.target(tv.get(s)!.Properties?.TaskDefinition) === id);
+    const meta = tv.get(id)!.Metadata?.[WORKLOAD_METADATA_KEY] ?? {};
+    const waivers: Waiver[] = Array.isArray(meta.waivers) ? meta.waivers : [];
+    out.push({
+      path: pathOf(serviceId ?? id),
+      kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
+      backend: Backend.ECS,
+      images: imagesOf(tv, id),
+      controls: evaluateEcsWorkload(tv, { taskDefinitionId: id, serviceId, scope: serviceId ? ControlScope.SERVICE : ControlScope.JOB, waivers }),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,245 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { evaluateEcsWorkload, imagesOf } from './checks/evaluate';
+import { TemplateView } from './checks/template';
+import { EcsDefaults } from './defaults';
+import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
+import { MAIN_CONTAINER, RenderedTask, acknowledge, renderTask } from './task';
+import { EcsWorkloadBase } from './workload-base';
+import { ControlScope } from '../compliance/control';
+import { Backend, WorkloadReport } from '../compliance/report-model';
+import { WorkloadDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { ModelMetadata } from '../core/provenance';
+import { validateModelMetadata } from '../core/provenance-validation';
+
+/** ECS caps a container health check's start period at 300 s, its interval at 300 s and its retries at 10. */
+const MAX_START_PERIOD = 300;
+const MAX_RETRIES = 10;
+
+/**
+ * A model server on Amazon ECS that is hardened, redundant and health-checked by default: two Fargate tasks spread across
+ * availability zones, zero-downtime deployments with automatic rollback, a non-root read-only container with every
+ * capability dropped, logs in a KMS-encrypted log group kept a year, and provenance in docker labels and tags.
+ *
+ * Every relaxation of a default needs a waiver for its control; `complianceEntry()` reports every control with evidence
+ * read from the synthesized template.
+ */
+export class CompliantModelService extends EcsWorkloadBase {
+  /** The task definition. */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The main (inference server) container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The ECS service. */
+  public readonly service: ecs.BaseService;
+  /** The security group of the tasks: no ingress except from the load balancer, egress only on HTTPS. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The internal load balancer, when one was asked for. */
+  public readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
+  /** The model served. */
+  public readonly model: ModelMetadata;
+  private readonly task: RenderedTask;
+
+  constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
+    super(scope, id, props);
+    this.model = validateModelMetadata(this, 'model', props.model);
+    const port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
+    const replicas = this.resolveReplicas(props);
+    const cpu = props.cpu ?? EcsDefaults.CPU;
+    const memoryMiB = props.memoryLimitMiB ?? EcsDefaults.MEMORY_MIB;
+    this._size(cpu, memoryMiB, props.ephemeralStorageGiB);
+    const readonlyRoot = props.readonlyRootFilesystem ?? true;
+    if (!readonlyRoot) {
+      this._requireWaiver('SEC-5', 'readonlyRootFilesystem', false, 'makes the root filesystem writable');
+    }
+    const load = props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS);
+    const liveness = props.livenessPath ?? WorkloadDefaults.LIVENESS_PATH;
+    const readiness = props.readinessPath ?? WorkloadDefaults.READINESS_PATH;
+    for (const [prop, path] of [['livenessPath', liveness], ['readinessPath', readiness]]) {
+      if (!/^\/[\x21-\x7e]*$/.test(path)) {
+        throw propError(this, prop, path, 'is not an absolute URL path', `use e.g. '${WorkloadDefaults.LIVENESS_PATH}'`);
+      }
+    }
+    const modelCache = props.modelCachePath ?? '/models';
+    this.task = renderTask(this, {
+      image: this.image,
+      repository: props.repository,
+      placement: this.placement,
+      cpu,
+      memoryMiB,
+      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      gpuCount: props.gpuCount ?? 0,
+      user: this._user(props.user),
+      readonlyRootFilesystem: readonlyRoot,
+      environment: props.environment ?? {},
+      systemEnvironment: {
+        MODEL_NAME: this.model.name,
+        MODEL_VERSION: this.model.version,
+        MODEL_CACHE_DIR: modelCache,
+        INFERENCE_LOG_STREAM: 'inference',
+      },
+      secrets: props.secrets,
+      dockerLabels: this._dockerLabels({ model: this.model, imageProvenance: props.imageProvenance }),
+      scratchVolumes: { 'tmp': '/tmp', 'model-cache': modelCache },
+      port,
+      healthCheck: this.healthCheck(props, port, liveness, load),
+      logging: this.logging,
+    }, this._acknowledged);
+    this.taskDefinition = this.task.taskDefinition;
+    this._recordMetadata(this.taskDefinition, 'CompliantModelService');
+    this.container = this.task.container;
+    this.task.container.addEnvironment('INFERENCE_LOG_GROUP', this.task.logGroup.logGroupName);
+    this.task.logGroup.grantWrite(this.task.taskRole);
+
+    const vpc = this.placement.cluster.vpc;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc, allowAllOutbound: false, description: `Tasks of ${this.node.path}: ingress only from the load balancer (NET-1)`,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs, the registry and the model store');
+    this.service = this.renderService(props, replicas);
+    if (props.loadBalancer) {
+      this.loadBalancer = this.renderLoadBalancer(props.loadBalancer, port, readiness);
+    }
+    if (props.autoscaling) {
+      const a = props.autoscaling;
+      const max = requireInteger(this, 'autoscaling.maxCapacity', a.maxCapacity, replicas, 1000);
+      const scaling = this.service.autoScaleTaskCount({ minCapacity: replicas, maxCapacity: max });
+      scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: requireInteger(this, 'autoscaling.targetCpuUtilizationPercent', a.targetCpuUtilizationPercent ?? 70, 10, 95) });
+    }
+    this._tag(this.model, 'model-server', props.partOf);
+    this._reportReady();
+  }
+
+  /** @internal */
+  public _claimedLogicalIds(): string[] {
+    return [this._logicalId(this.taskDefinition)];
+  }
+
+  /** @internal */
+  public _reportEntry(template: TemplateView): WorkloadReport {
+    const taskDefinitionId = this._logicalId(this.taskDefinition);
+    return {
+      path: this.node.path,
+      kind: 'CompliantModelService',
+      backend: Backend.ECS,
+      images: imagesOf(template, taskDefinitionId),
+      model: { ...this.model },
+      controls: evaluateEcsWorkload(template, {
+        taskDefinitionId, serviceId: this._logicalId(this.service), scope: ControlScope.SERVICE, waivers: this.waivers,
+      }),
+      acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
+    };
+  }
+
+  private resolveReplicas(props: CompliantModelServiceProps): number {
+    const prop = props.autoscaling?.minCapacity !== undefined ? 'autoscaling.minCapacity' : 'replicas';
+    const wanted = props.autoscaling?.minCapacity ?? props.replicas ?? WorkloadDefaults.REPLICAS;
+    const replicas = requireInteger(this, prop, wanted, 1, 1000);
+    if (replicas < WorkloadDefaults.MIN_REPLICAS) {
+      this._requireWaiver('AVL-1', prop, replicas, `runs fewer than ${WorkloadDefaults.MIN_REPLICAS} tasks, so one failure stops the service`);
+    }
+    return replicas;
+  }
+
+  /** A container health check whose start period plus retries cover the model load budget. */
+  private healthCheck(props: CompliantModelServiceProps, port: number, liveness: string, load: Duration): ecs.HealthCheck {
+    const budget = load.toSeconds();
+    requireInteger(this, 'modelLoadTimeout', budget, 1, MAX_START_PERIOD * (1 + MAX_RETRIES));
+    const startPeriod = Math.min(MAX_START_PERIOD, budget);
+    const rest = budget - startPeriod;
+    const interval = Math.max(30, Math.ceil(rest / MAX_RETRIES));
+    const retries = Math.min(MAX_RETRIES, Math.max(3, Math.ceil(rest / interval)));
+    const command = props.healthCheckCommand ?? ['CMD-SHELL', `curl -fsS http://127.0.0.1:${port}${liveness} || exit 1`];
+    if (command.length < 2 || !['CMD', 'CMD-SHELL'].includes(command[0])) {
+      throw propError(this, 'healthCheckCommand', command, 'must start with CMD or CMD-SHELL followed by the command', `use ['CMD-SHELL', 'curl -fsS http://127.0.0.1:${port}${liveness} || exit 1']`);
+    }
+    return { command, startPeriod: Duration.seconds(startPeriod), interval: Duration.seconds(interval), retries, timeout: Duration.seconds(5) };
+  }
+
+  private renderService(props: CompliantModelServiceProps, replicas: number): ecs.BaseService {
+    const common = {
+      cluster: this.placement.cluster,
+      desiredCount: replicas,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      vpcSubnets: this.placement.subnets,
+      securityGroups: [this.securityGroup],
+      propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
+      enableECSManagedTags: true,
+      availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+      capacityProviderStrategies: this.placement.capacityProviderStrategies,
+      healthCheckGracePeriod: props.loadBalancer
+        ? (props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS)) : undefined,
+    };
+    if (this.placement.ec2) {
+      if (!this.placement.cluster.hasEc2Capacity) {
+        throw propError(this, 'cluster', this.placement.cluster.node.path, 'has no EC2 capacity, which an EC2 (GPU) service needs',
+          'call cluster.addAsgCapacityProvider(...) before creating this construct, or import the cluster with hasEc2Capacity: true');
+      }
+      return new ecs.Ec2Service(this, 'Service', {
+        ...common,
+        taskDefinition: this.taskDefinition as ecs.Ec2TaskDefinition,
+        placementStrategies: [ecs.PlacementStrategy.spreadAcross('attribute:ecs.availability-zone'), ecs.PlacementStrategy.spreadAcrossInstances()],
+      });
+    }
+    return new ecs.FargateService(this, 'Service', {
+      ...common,
+      taskDefinition: this.taskDefinition as ecs.FargateTaskDefinition,
+      assignPublicIp: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+    });
+  }
+
+  private renderLoadBalancer(opts: InternalLoadBalancerOptions, port: number, readiness: string): elbv2.ApplicationLoadBalancer {
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      throw propError(this, 'loadBalancer', 'an environment-agnostic stack', 'needs the stack\'s region: ELB access logs are delivered by a '
+        + 'regional account or service principal', 'create the stack with env: { account, region }');
+    }
+    const vpc = this.placement.cluster.vpc;
+    const sg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc, allowAllOutbound: false, description: `Internal load balancer of ${this.node.path}`,
+    });
+    const listenerPort = opts.certificate ? 443 : 80;
+    for (const peer of opts.allowedPeers ?? [ec2.Peer.ipv4(vpc.vpcCidrBlock)]) {
+      sg.addIngressRule(peer, ec2.Port.tcp(listenerPort), 'clients inside the network');
+    }
+    if (!opts.allowedPeers) {
+      acknowledge(this._acknowledged, sg, 'AwsSolutions-EC23',
+        'Ingress comes only from the CIDR of the VPC itself; the rule cannot evaluate that intrinsic and reports it as open.');
+    }
+    const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc, internetFacing: false, securityGroup: sg, vpcSubnets: this.placement.subnets, dropInvalidHeaderFields: true,
+    });
+    const bucket = opts.accessLogBucket ?? this.accessLogBucket();
+    alb.logAccessLogs(bucket, 'alb');
+    const listener = opts.certificate
+      ? alb.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [opts.certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, open: false })
+      : alb.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false });
+    listener.addTargets('Model', {
+      port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName: MAIN_CONTAINER, containerPort: port })],
+      healthCheck: { path: readiness, healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
+      deregistrationDelay: Duration.seconds(30),
+    });
+    return alb;
+  }
+
+  private accessLogBucket(): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(EcsDefaults.LOG_RETENTION_DAYS) }],
+    });
+    acknowledge(this._acknowledged, bucket, 'AwsSolutions-S1',
+      'This bucket is the access-log destination of the load balancer; logging its own access to itself would recurse.');
+    return bucket;
+  }
+}

@@ -1,0 +1,213 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+import { TaskPlacement } from './capacity';
+import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
+import { propError } from '../core/errors';
+import { ImageReference } from '../core/image-reference';
+import { SECRET_ENV_NAME_PATTERN } from '../core/patterns';
+
+/** The name of the main container. */
+export const MAIN_CONTAINER = 'main';
+const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * A rule acknowledged for cdk-nag (`Validations.of(...).acknowledge`), with its reason; it also lands in the report.
+ *
+ * @internal
+ */
+export interface Acknowledged {
+  readonly rule: string;
+  readonly reason: string;
+  readonly path: string;
+}
+
+/**
+ * Acknowledges a cdk-nag rule on a construct and records it for the report.
+ *
+ * @internal
+ */
+export function acknowledge(list: Acknowledged[], scope: IConstruct, rule: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: rule, reason });
+  list.push({ rule, reason, path: scope.node.path });
+}
+
+/**
+ * What the hardened task needs.
+ *
+ * @internal
+ */
+export interface TaskSpec {
+  readonly image: ImageReference;
+  readonly repository?: ecr.IRepository;
+  readonly placement: TaskPlacement;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly ephemeralStorageGiB?: number;
+  readonly gpuCount: number;
+  readonly user: string;
+  readonly readonlyRootFilesystem: boolean;
+  readonly command?: string[];
+  readonly environment: Record<string, string>;
+  readonly systemEnvironment: Record<string, string>;
+  readonly secrets?: Record<string, ecs.Secret>;
+  readonly dockerLabels: Record<string, string>;
+  readonly scratchVolumes: Record<string, string>;
+  readonly port?: number;
+  readonly healthCheck?: ecs.HealthCheck;
+  readonly logging: EcsLogging;
+  readonly stopTimeout?: Duration;
+}
+
+/**
+ * The rendered task: definition, main container, roles and log group.
+ *
+ * @internal
+ */
+export interface RenderedTask {
+  readonly taskDefinition: ecs.TaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly taskRole: iam.Role;
+  readonly executionRole: iam.Role;
+  readonly logGroup: logs.LogGroup;
+}
+
+/**
+ * Renders the hardened task definition shared by services and jobs: non-root numeric user, read-only root with explicit
+ * scratch volumes, every capability dropped, an init process, provenance docker labels, secrets only by reference, and logs
+ * into an encrypted log group with a floor on retention.
+ *
+ * @internal
+ */
+export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[]): RenderedTask {
+  checkEnvironment(scope, spec.environment, spec.systemEnvironment);
+  const taskRole = new iam.Role(scope, 'TaskRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    description: `Task role of ${scope.node.path}: no permissions beyond the grants made on it (SEC-8)`,
+  });
+  const executionRole = new iam.Role(scope, 'ExecutionRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    description: `Execution role of ${scope.node.path}: image pull, log delivery and secret retrieval only`,
+  });
+  const common = { taskRole, executionRole, volumes: Object.keys(spec.scratchVolumes).map((name) => ({ name })) };
+  const taskDefinition: ecs.TaskDefinition = spec.placement.ec2
+    ? new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { ...common, networkMode: ecs.NetworkMode.AWS_VPC })
+    : new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
+      ...common,
+      cpu: spec.cpu,
+      memoryLimitMiB: spec.memoryMiB,
+      ephemeralStorageGiB: spec.ephemeralStorageGiB,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+  const logGroup = spec.logging._renderLogGroup(scope);
+  const linuxParameters = new ecs.LinuxParameters(scope, 'LinuxParameters', { initProcessEnabled: true });
+  linuxParameters.dropCapabilities(ecs.Capability.ALL);
+  const container = taskDefinition.addContainer(MAIN_CONTAINER, {
+    image: ecs.ContainerImage.fromRegistry(spec.image.toString()),
+    user: spec.user,
+    readonlyRootFilesystem: spec.readonlyRootFilesystem,
+    privileged: false,
+    linuxParameters,
+    dockerSecurityOptions: spec.placement.ec2 ? ['no-new-privileges'] : undefined,
+    command: spec.command,
+    environment: sorted({ ...spec.systemEnvironment, ...spec.environment }),
+    secrets: spec.secrets,
+    dockerLabels: spec.dockerLabels,
+    portMappings: spec.port !== undefined ? [{ containerPort: spec.port, name: 'http' }] : undefined,
+    healthCheck: spec.healthCheck,
+    gpuCount: spec.gpuCount > 0 ? spec.gpuCount : undefined,
+    cpu: spec.placement.ec2 ? spec.cpu : undefined,
+    memoryLimitMiB: spec.placement.ec2 ? spec.memoryMiB : undefined,
+    logging: spec.logging._driver(logGroup, MAIN_CONTAINER),
+    stopTimeout: spec.stopTimeout,
+    essential: true,
+  });
+  container.addMountPoints(...Object.entries(spec.scratchVolumes)
+    .map(([sourceVolume, containerPath]) => ({ sourceVolume, containerPath, readOnly: false })));
+  if (spec.logging.fireLensRouting) {
+    addFireLensRouter(scope, taskDefinition, spec, logGroup);
+  }
+  grantImagePull(scope, spec, executionRole, acks);
+  if (Object.keys(spec.environment).length + Object.keys(spec.systemEnvironment).length > 0) {
+    acknowledge(acks, taskDefinition, 'AwsSolutions-ECS2',
+      'The environment holds only non-secret configuration (model identity, paths, log sink names); names that look like secrets '
+      + 'are refused at construct time and secrets are injected from Secrets Manager or SSM (SEC-9).');
+  }
+  return { taskDefinition, container, taskRole, executionRole, logGroup };
+}
+
+/** The FireLens router: pinned AWS for Fluent Bit, logging itself through awslogs into the workload's log group. */
+function addFireLensRouter(scope: Construct, taskDefinition: ecs.TaskDefinition, spec: TaskSpec, logGroup: logs.ILogGroup): void {
+  const f = spec.logging._fireLens!;
+  if (!f.outputOptions?.Name) {
+    throw propError(scope, 'logging.outputOptions.Name', f.outputOptions?.Name, 'is missing', 'name the Fluent Bit output plugin, e.g. { Name: \'kinesis_firehose\', ... }');
+  }
+  const router = taskDefinition.addFirelensLogRouter('log-router', {
+    image: ecs.ContainerImage.fromRegistry((f.routerImage ?? ImageReference.fromString(AWS_FOR_FLUENT_BIT_IMAGE)).toString()),
+    firelensConfig: { type: ecs.FirelensLogRouterType.FLUENTBIT },
+    logging: spec.logging._awsLogs(logGroup, 'log-router'),
+    readonlyRootFilesystem: true,
+    privileged: false,
+    essential: true,
+    memoryReservationMiB: 50,
+    dockerLabels: { 'org.opencontainers.image.title': 'aws-for-fluent-bit' },
+  });
+  router.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+}
+
+/** Pull rights on the image's ECR repository only (none for other registries). */
+function grantImagePull(scope: Construct, spec: TaskSpec, role: iam.Role, acks: Acknowledged[]): void {
+  const m = ECR_HOST.exec(spec.image.registry ?? '');
+  if (!spec.repository && !m) {
+    return;
+  }
+  if (spec.repository) {
+    spec.repository.grantPull(role);
+  } else {
+    const arn = Stack.of(scope).formatArn({ service: 'ecr', account: m![1], region: m![2], resource: 'repository', resourceName: spec.image.repository });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [arn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+  }
+  acknowledge(acks, role, 'AwsSolutions-IAM5[Resource::*]',
+    'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the one repository of the image.');
+}
+
+/** Refuses plaintext secrets and names the construct sets itself. */
+function checkEnvironment(scope: Construct, env: Record<string, string>, system: Record<string, string>): void {
+  for (const name of Object.keys(env).sort()) {
+    if (name in system) {
+      throw propError(scope, `environment.${name}`, name, 'is set by the construct', `remove it; the construct sets ${Object.keys(system).join(', ')}`);
+    }
+    if (SECRET_ENV_NAME_PATTERN.test(name)) {
+      throw propError(scope, `environment.${name}`, '(value hidden)', 'looks like a secret in a plaintext environment variable (SEC-9)',
+        `pass it in secrets: { ${name}: ecs.Secret.fromSecretsManager(secret) }`);
+    }
+  }
+}
+
+/** A copy of a record with its keys in sorted order (stable templates). */
+function sorted(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
+}
+
+/**
+ * The Fargate CPU/memory pairs (MiB), for a clear error before CloudFormation rejects the task definition.
+ *
+ * @internal
+ */
+export function fargateMemoryOptions(cpu: number): number[] {
+  const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_x, i) => from + i * step);
+  switch (cpu) {
+    case 256: return [512, 1024, 2048];
+    case 512: return range(1024, 4096, 1024);
+    case 1024: return range(2048, 8192, 1024);
+    case 2048: return range(4096, 16384, 1024);
+    case 4096: return range(8192, 30720, 1024);
+    case 8192: return range(16384, 61440, 4096);
+    case 16384: return range(32768, 122880, 8192);
+    default: return [];
+  }
+}

@@ -1,0 +1,161 @@
+import { CfnResource, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { TaskPlacement, resolvePlacement } from './capacity';
+import { WORKLOAD_METADATA_KEY } from './checks/evaluate';
+import { TemplateView } from './checks/template';
+import { EcsDefaults } from './defaults';
+import { EcsLogging } from './logging';
+import { ECS_WORKLOAD_BRAND, installEcsReportHook } from './report-hook';
+import { Acknowledged, fargateMemoryOptions } from './task';
+import { EcsWorkloadProps } from './workload-props';
+import { WorkloadReport } from '../compliance/report-model';
+import { WorkloadDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { ImageReference } from '../core/image-reference';
+import { ModelMetadata } from '../core/provenance';
+import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core/provenance-keys';
+import { Waiver } from '../core/waiver';
+import { validateWaiverList } from '../core/waiver-validation';
+
+const USER = /^(\d+):(\d+)$/;
+
+/**
+ * What the ECS constructs share: validation of the common props, placement, waivers, tags, docker labels, the cdk-nag
+ * acknowledgements and the report entry computed from the synthesized template.
+ *
+ * @internal
+ */
+export abstract class EcsWorkloadBase extends Construct {
+  /** The waivers in force (props plus the image's). */
+  public readonly waivers: Waiver[];
+  /** The image of the main container. */
+  public readonly image: ImageReference;
+  /** Where the tasks run. */
+  public readonly placement: TaskPlacement;
+  /** How logs leave the task. */
+  public readonly logging: EcsLogging;
+  /** @internal cdk-nag rules acknowledged on resources of this construct, with reasons. */
+  public readonly _acknowledged: Acknowledged[] = [];
+
+  protected constructor(scope: Construct, id: string, props: EcsWorkloadProps) {
+    super(scope, id);
+    if (!(props.image instanceof ImageReference)) {
+      throw propError(this, 'image', props.image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
+    }
+    this.image = props.image;
+    const own = validateWaiverList(this, 'waivers', props.waivers);
+    this.waivers = [...own, ...props.image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
+    this.logging = props.logging ?? EcsLogging.awsLogs();
+    this.checkLogging();
+    const gpuCount = requireInteger(this, 'gpuCount', props.gpuCount ?? 0, 0, 16);
+    this.placement = resolvePlacement(this, { ...props, gpuCount });
+    installEcsReportHook(this);
+  }
+
+  /**
+   * @internal Marks the construct for the app's report; subclasses call it last in their constructor, so a construct whose
+   * constructor threw (and that a test caught) stays out of the report instead of breaking it.
+   */
+  public _reportReady(): void {
+    Object.defineProperty(this, ECS_WORKLOAD_BRAND, { value: true });
+  }
+
+  /** @internal The logical IDs of the task definitions this construct reports (foreign-workload detection skips them). */
+  public abstract _claimedLogicalIds(): string[];
+
+  /** The report entry of this workload, evaluated from the synthesized template of its stack. */
+  public complianceEntry(): WorkloadReport {
+    const stack = Stack.of(this);
+    return this._reportEntry(new TemplateView(Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).template));
+  }
+
+  /** @internal The report entry evaluated from a template view of this construct's stack. */
+  public abstract _reportEntry(template: TemplateView): WorkloadReport;
+
+  /** @internal Throws unless a waiver covers the control that relaxing `prop` breaks. */
+  public _requireWaiver(control: string, prop: string, value: unknown, why: string): void {
+    if (!this.waivers.some((w) => w.control === control)) {
+      throw propError(this, prop, value, `${why} (control ${control})`, `keep the default, or add a waiver { control: '${control}', reason: '...' }`);
+    }
+  }
+
+  /** @internal The validated `uid:gid` (SEC-1). */
+  public _user(user: string | undefined): string {
+    const value = user ?? EcsDefaults.USER;
+    const m = USER.exec(value);
+    if (!m || Number(m[1]) < WorkloadDefaults.MIN_USER_ID || Number(m[2]) < WorkloadDefaults.MIN_USER_ID) {
+      throw propError(this, 'user', value, `must be a numeric uid:gid with both IDs >= ${WorkloadDefaults.MIN_USER_ID} (SEC-1)`, `use '${EcsDefaults.USER}'`);
+    }
+    return value;
+  }
+
+  /** @internal The validated task size: Fargate pairs, or any positive size on EC2. */
+  public _size(cpu: number, memoryMiB: number, ephemeralStorageGiB: number | undefined): void {
+    requireInteger(this, 'cpu', cpu, 128, 196608);
+    requireInteger(this, 'memoryLimitMiB', memoryMiB, 128, 983040);
+    if (!this.placement.ec2) {
+      const options = fargateMemoryOptions(cpu);
+      if (options.length === 0) {
+        throw propError(this, 'cpu', cpu, 'is not a Fargate CPU size', 'use 256, 512, 1024, 2048, 4096, 8192 or 16384');
+      }
+      if (!options.includes(memoryMiB)) {
+        throw propError(this, 'memoryLimitMiB', memoryMiB, `is not valid with cpu ${cpu} on Fargate`, `use one of ${options.join(', ')}`);
+      }
+    }
+    if (ephemeralStorageGiB !== undefined) {
+      if (this.placement.ec2) {
+        throw propError(this, 'ephemeralStorageGiB', ephemeralStorageGiB, 'applies to Fargate only', 'size the EC2 instances\' volumes instead');
+      }
+      requireInteger(this, 'ephemeralStorageGiB', ephemeralStorageGiB, 21, EcsDefaults.MAX_EPHEMERAL_STORAGE_GIB);
+    }
+  }
+
+  /** @internal Docker labels with the OCI keys and the model/dataset provenance (IMG-4, META-2). */
+  public _dockerLabels(subject: Omit<ProvenanceSubject, 'image'>): Record<string, string> {
+    return provenanceEntries({ ...subject, image: this.image }, (suffix) => `org.opencontainers.image.${suffix}`);
+  }
+
+  /** @internal Tags with the recommended keys (META-1) on every taggable resource of the construct. */
+  public _tag(model: ModelMetadata | undefined, component: string, partOf: string | undefined): void {
+    const tags: Record<string, string | undefined> = {
+      'app.kubernetes.io/name': model?.name ?? this.image.repository.split('/').pop(),
+      'app.kubernetes.io/instance': this.node.path,
+      'app.kubernetes.io/version': model?.version ?? this.image.tag ?? this.image.digest?.slice(0, 19),
+      'app.kubernetes.io/component': component,
+      'app.kubernetes.io/part-of': partOf,
+      'app.kubernetes.io/managed-by': 'cdk-compliant-ml',
+      [`${PROVENANCE_PREFIX}/image-digest`]: this.image.digest,
+    };
+    for (const [key, value] of Object.entries(tags)) {
+      if (value !== undefined && !Token.isUnresolved(value)) {
+        Tags.of(this).add(key, value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '-').slice(0, 256));
+      }
+    }
+  }
+
+  /** @internal Records the kind and waivers on the task definition's template metadata (read by the policy plugin and the CLI). */
+  public _recordMetadata(taskDefinition: Construct, kind: string): void {
+    (taskDefinition.node.defaultChild as CfnResource).addMetadata(WORKLOAD_METADATA_KEY, {
+      kind,
+      waivers: this.waivers.map((w) => ({ ...w })),
+    });
+  }
+
+  /** @internal The logical ID of a resource of this construct in its stack's template. */
+  public _logicalId(resource: Construct): string {
+    const stack = Stack.of(this);
+    return stack.resolve((resource.node.defaultChild as CfnResource).logicalId);
+  }
+
+  private checkLogging(): void {
+    const days = this.logging.retentionDays;
+    if (days > 0 && days < WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS) {
+      this._requireWaiver('LOG-2', 'logging.retention', days,
+        `keeps logs less than six months (${WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS} days), the floor of AI Act Art. 19(1)/26(6)`);
+    }
+    if (this.logging.fireLensRouting) {
+      this._requireWaiver('SEC-1', 'logging', 'EcsLogging.fireLens(...)',
+        'needs the FireLens router to run as root (aws/containers-roadmap#2122)');
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { EcsLogging } from './logging';
+import { ImageReference } from '../core/image-reference';
+import { ImageProvenance } from '../core/provenance';
+import { Waiver } from '../core/waiver';
+
+/**
+ * What both ECS constructs accept: the image, where it runs, its size, its identity and its logging.
+ */
+export interface EcsWorkloadProps {
+  /**
+   * The container image, pinned by digest (IMG-1). A name part may be a token, e.g.
+   * `ImageReference.fromNameAndDigest(repo.repositoryUri, 'sha256:…')`.
+   */
+  readonly image: ImageReference;
+
+  /**
+   * The ECR repository the image comes from: the execution role gets pull rights on this repository only.
+   *
+   * @default - pull rights are derived from the image when its registry is a literal ECR host; other registries need none
+   */
+  readonly repository?: ecr.IRepository;
+
+  /**
+   * The cluster to run in.
+   *
+   * @default - a new VPC (two availability zones, private subnets, flow logs) and a Fargate cluster with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * The subnets of the tasks.
+   *
+   * @default - the private subnets of the cluster's VPC
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Capacity provider strategies; needed for GPUs, which only EC2 capacity offers.
+   *
+   * @default - Fargate
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * GPUs for the main container. Needs EC2 capacity with GPU instances: a cluster with EC2 capacity or an EC2
+   * capacity provider in `capacityProviderStrategies` (Fargate has no GPUs).
+   *
+   * @default 0
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * Task CPU units (a valid Fargate CPU/memory pair).
+   *
+   * @default 1024 for services, 4096 for training jobs
+   */
+  readonly cpu?: number;
+
+  /**
+   * Task memory in MiB (a valid Fargate CPU/memory pair).
+   *
+   * @default 4096 for services, 16384 for training jobs
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Fargate ephemeral storage in GiB (21..200).
+   *
+   * @default - the Fargate default of 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+
+  /**
+   * The numeric `uid:gid` the container runs as (SEC-1). Both IDs must be at least 10000.
+   *
+   * @default '10001:10001'
+   */
+  readonly user?: string;
+
+  /**
+   * Plain environment variables. Names that look like secrets (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*_KEY`…) are refused:
+   * pass them in `secrets` (SEC-9).
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Secrets from Secrets Manager or SSM Parameter Store, injected as environment variables by ECS (SEC-9).
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+
+  /**
+   * How logs leave the task (LOG-1..3).
+   *
+   * @default EcsLogging.awsLogs() - blocking awslogs into a new KMS-encrypted log group kept 365 days
+   */
+  readonly logging?: EcsLogging;
+
+  /**
+   * OCI provenance of the image, mirrored into docker labels (IMG-4).
+   *
+   * @default - none; IMG-4 is then reported as external
+   */
+  readonly imageProvenance?: ImageProvenance;
+
+  /**
+   * The name of the higher-level application this workload is part of (`app.kubernetes.io/part-of` tag).
+   *
+   * @default - no part-of tag
+   */
+  readonly partOf?: string;
+
+  /**
+   * Waivers: the only way to relax a control. Each names the control, the reason and optionally an expiry date.
+   *
+   * @default - none
+   */
+  readonly waivers?: Waiver[];
+}

@@ -1,0 +1,158 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { Manifest } from './checks/manifest';
+import { registerCollector } from '../compliance/collector';
+import { ComplianceReport } from '../compliance/compliance-report';
+import { Backend, WorkloadReport } from '../compliance/report-model';
+import { complianceModeOf, modeErrors, writeReportFiles } from '../compliance/report-output';
+
+/**
+ * Marks the constructs of this library that report themselves (set by `K8sWorkloadBase`). A `Symbol.for` brand instead of
+ * `instanceof`, so the collector needs no import of the base class and still works with two copies of the library.
+ *
+ * @internal
+ */
+export const K8S_WORKLOAD_BRAND = Symbol.for('cdk-compliant-ml.k8s.workload');
+
+/** What a branded construct offers the collector. */
+interface ReportingWorkload extends IConstruct {
+  complianceEntry(): WorkloadReport;
+}
+
+function isReportingWorkload(c: IConstruct): c is ReportingWorkload {
+  return (c as unknown as Record<symbol, unknown>)[K8S_WORKLOAD_BRAND] === true;
+}
+
+/** The ApiObjects of one chart, rendered at most once per collection. */
+class ChartObjects {
+  public readonly objects: ApiObject[] = [];
+  private rendered?: Manifest[];
+
+  public json(): Manifest[] {
+    this.rendered ??= this.objects.map((o) => o.toJson());
+    return this.rendered;
+  }
+}
+
+/**
+ * The report entries of every Kubernetes workload below `root`: each construct of this library (its own `complianceEntry()`)
+ * and each foreign ApiObject with a pod template that is not inside one of ours (raw `ApiObject`s, `k8s.Kube*` L1s and the
+ * objects of cdk8s-plus L2s alike), evaluated against the objects of its chart.
+ *
+ * One walk of the tree; each chart with a foreign workload is rendered once, so the cost grows linearly with the app.
+ *
+ * @internal
+ */
+export function collectK8sWorkloads(root: IConstruct): WorkloadReport[] {
+  const entries: WorkloadReport[] = [];
+  const charts = new Map<IConstruct, ChartObjects>();
+  const foreign: Array<{ chart: ChartObjects; index: number; obj: ApiObject }> = [];
+  const visit = (c: IConstruct, chart: ChartObjects | undefined, insideOurs: boolean): void => {
+    let current = chart;
+    if (Chart.isChart(c)) {
+      current = new ChartObjects();
+      charts.set(c, current);
+    }
+    let inside = insideOurs;
+    if (isReportingWorkload(c)) {
+      entries.push(c.complianceEntry());
+      inside = true;
+    }
+    if (current && ApiObject.isApiObject(c)) {
+      current.objects.push(c);
+      if (!inside && isPodTemplateKind(c.apiVersion, c.kind)) {
+        foreign.push({ chart: current, index: current.objects.length - 1, obj: c });
+      }
+    }
+    for (const child of c.node.children) {
+      visit(child, current, inside);
+    }
+  };
+  visit(root, undefined, false);
+  for (const { chart, index, obj } of foreign) {
+    const all = chart.json();
+    entries.push(foreignWorkloadEntry(obj.node.path, all[index], all));
+  }
+  return entries;
+}
+
+registerCollector({ backend: Backend.KUBERNETES, collect: collectK8sWorkloads });
+
+/** Per-app state of the hook: inside one `synth()`/`synthYaml()` the report is built once and warnings print once. */
+interface HookState {
+  inSynth: boolean;
+  cached?: { readonly report: ComplianceReport; readonly errors: string[] };
+}
+
+const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
+
+/**
+ * Installs the report hook once per app (the root of `scope`):
+ * - a validation on the root that builds the report and, in `ENFORCE` mode, returns one error per violated control (cdk8s
+ *   then fails listing all of them) or, in `REPORT` mode, prints one warning per violation to stderr;
+ * - when the root is a cdk8s `App`, a wrapper of its `synth()` that writes `compliance-report.json` and `.md` into
+ *   `app.outdir` (also when enforcement fails, so the report shows why); `synthYaml()` writes no file.
+ *
+ * Throws at once when the context key `cdk-compliant-ml:mode` holds an invalid value.
+ *
+ * @internal
+ */
+export function installK8sReportHook(scope: IConstruct): void {
+  const root = scope.node.root;
+  const slots = root as unknown as Record<symbol, HookState | undefined>;
+  if (slots[HOOK_SLOT]) {
+    return;
+  }
+  complianceModeOf(root);
+  const state: HookState = { inSynth: false };
+  slots[HOOK_SLOT] = state;
+  root.node.addValidation({ validate: () => validateApp(root, state) });
+  if (root instanceof App) {
+    wrapSynth(root, state);
+  }
+}
+
+function validateApp(root: IConstruct, state: HookState): string[] {
+  if (state.inSynth && state.cached) {
+    // cdk8s validates the app again for every chart it renders; report and warnings once per synth
+    return state.cached.errors;
+  }
+  let report: ComplianceReport;
+  let errors: string[];
+  try {
+    report = ComplianceReport.of(root);
+    errors = modeErrors(root, report);
+  } catch (e) {
+    // a validation that throws would hide the errors of every other construct: hand it to cdk8s as one more error
+    return [`cdk-compliant-ml could not build the compliance report: ${(e as Error).message}`];
+  }
+  if (state.inSynth) {
+    state.cached = { report, errors };
+  }
+  return errors;
+}
+
+function wrapSynth(app: App, state: HookState): void {
+  const synth = app.synth;
+  const synthYaml = app.synthYaml;
+  const session = <T>(body: () => T, onEnd: (report: ComplianceReport | undefined) => void): T => {
+    state.inSynth = true;
+    state.cached = undefined;
+    try {
+      return body();
+    } finally {
+      // read through the interface: TypeScript cannot see that body() set the cache
+      const report = (state as HookState).cached?.report;
+      state.inSynth = false;
+      state.cached = undefined;
+      onEnd(report);
+    }
+  };
+  app.synth = () => session(() => synth.call(app), (report) => {
+    if (report) {
+      writeReportFiles(app.outdir, report);
+    }
+  });
+  app.synthYaml = () => session(() => synthYaml.call(app), () => undefined);
+}

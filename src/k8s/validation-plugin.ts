@@ -1,0 +1,144 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { Manifest } from './checks/manifest';
+import { WAIVERS_ANNOTATION } from './metadata';
+import { ControlCatalogue } from '../compliance/catalogue';
+import { ComplianceMode } from '../compliance/collector';
+import { ControlStatus, WorkloadReport } from '../compliance/report-model';
+import { Waiver } from '../core/waiver';
+
+/**
+ * Options of `CdkCompliantMlValidation`, given as `properties` of the validation in `cdk8s.yaml`.
+ */
+export interface CdkCompliantMlValidationProps {
+  /**
+   * `enforce` fails the validation (and `cdk8s synth`) when a workload violates a control; `report` lists the violations
+   * and passes.
+   *
+   * @default ComplianceMode.ENFORCE
+   */
+  readonly mode?: ComplianceMode;
+}
+
+/**
+ * A cdk8s-cli validation plugin: evaluates every workload with a pod template in the synthesized manifests (Pod,
+ * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob), whatever produced it, with the checker of the
+ * compliance report, and reports each violated control as a rule violation with the offending fields as locations.
+ *
+ * cdk8s-cli loads a plugin class by name from the module a `package` entry resolves to, and cannot address a submodule
+ * (`k8s.X`); point `package` at this file instead (its version must equal the installed `cdk-compliant-ml`):
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk-compliant-ml/lib/k8s/validation-plugin.js
+ *     class: CdkCompliantMlValidation
+ *     version: 1.2.3
+ *     properties:
+ *       mode: enforce
+ * ```
+ *
+ * Controls that the construct that rendered a workload waived (listed in its `compliance.cdk-compliant-ml.io/waivers`
+ * annotation) count as waived; their reasons are in `compliance-report.json`.
+ */
+export class CdkCompliantMlValidation {
+  /** The mode in force. */
+  public readonly mode: ComplianceMode;
+
+  /**
+   * @param props the `properties` of the validation in `cdk8s.yaml`
+   */
+  constructor(props: CdkCompliantMlValidationProps = {}) {
+    const mode = props.mode ?? ComplianceMode.ENFORCE;
+    if (!(Object.values(ComplianceMode) as string[]).includes(mode)) {
+      throw new Error(`invalid mode ${JSON.stringify(mode)} in the properties of CdkCompliantMlValidation: use "report" or "enforce"`);
+    }
+    this.mode = mode;
+  }
+
+  /**
+   * Runs the validation (called by cdk8s-cli): reads `context.manifests`, adds one violation per violated control to
+   * `context.report` and submits it.
+   *
+   * @param context the cdk8s-cli `ValidationContext` (typed structurally: the library does not depend on cdk8s-cli)
+   */
+  public async validate(context: any): Promise<void> {
+    const files: string[] = [...(context.manifests ?? [])];
+    const load = manifestLoader();
+    const loaded = files.map((file) => ({ file, docs: load(file).filter((d: any) => d && typeof d === 'object') as Manifest[] }));
+    // PodDisruptionBudgets, NetworkPolicies and autoscalers may sit in any file (e.g. one file per resource)
+    const all = loaded.flatMap((l) => l.docs);
+    const byRule = new Map<string, Array<{ resourceName: string; locations: string[]; manifestPath: string }>>();
+    let workloads = 0;
+    for (const { file, docs } of loaded) {
+      for (const doc of docs) {
+        if (!isPodTemplateKind(doc.apiVersion, doc.kind)) {
+          continue;
+        }
+        workloads++;
+        const name = String(doc.metadata?.name ?? '(unnamed)');
+        const entry = manifestWorkloadEntry(file, doc, all);
+        for (const c of entry.controls.filter((r) => r.status === ControlStatus.VIOLATED)) {
+          const list = byRule.get(c.id) ?? [];
+          list.push({ resourceName: name, locations: c.evidence, manifestPath: file });
+          byRule.set(c.id, list);
+        }
+      }
+    }
+    const ids = [...byRule.keys()].sort((a, b) => ControlCatalogue.orderOf(a) - ControlCatalogue.orderOf(b));
+    for (const id of ids) {
+      const control = ControlCatalogue.get(id);
+      context.report.addViolation({
+        ruleName: `${id} ${control.title}`,
+        recommendation: `${control.rationale} (${control.articles.join(', ')})`,
+        fix: `${control.kubernetes}; or, in a construct of cdk-compliant-ml, add a waiver { control: '${id}', reason: '...' }`,
+        violatingResources: byRule.get(id)!,
+      });
+    }
+    const violations = ids.reduce((n, id) => n + byRule.get(id)!.length, 0);
+    context.logger?.log?.(`cdk-compliant-ml: ${workloads} workloads in ${files.length} manifests, ${violations} violated controls`);
+    const failed = violations > 0 && this.mode === ComplianceMode.ENFORCE;
+    context.report.submit(failed ? 'failure' : 'success', {
+      mode: this.mode, workloads: String(workloads), violations: String(violations),
+    });
+  }
+}
+
+/**
+ * Reads a multi-document manifest file. cdk8s' `Yaml.load` spawns a process per file (it also loads URLs), which is slow for
+ * one file per resource, so the YAML parser that cdk8s bundles (the one it writes manifests with, YAML 1.1) is used directly;
+ * `Yaml.load` is the fallback when that parser cannot be resolved.
+ */
+function manifestLoader(): (file: string) => any[] {
+  let yaml: any;
+  try {
+    yaml = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+  } catch {
+    return (file) => Yaml.load(file);
+  }
+  return (file) => yaml.parseAllDocuments(fs.readFileSync(file, 'utf-8'), { version: '1.1' }).map((d: any) => d.toJSON())
+    .filter((d: any) => d !== null && d !== undefined);
+}
+
+/**
+ * The report entry of a workload read from a manifest file, named `<file>#<kind>/<name>`, with the controls waived in its
+ * `compliance.cdk-compliant-ml.io/waivers` annotation counted as waived. Shared by this plugin and `cdk-compliant-ml check`.
+ *
+ * @param file the manifest file the workload was read from
+ * @param doc the workload
+ * @param all every object read with it (PodDisruptionBudgets, NetworkPolicies, autoscalers)
+ * @internal
+ */
+export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[]): WorkloadReport {
+  const name = String(doc.metadata?.name ?? '(unnamed)');
+  return foreignWorkloadEntry(`${file}#${doc.kind}/${name}`, doc, all, annotatedWaivers(doc));
+}
+
+/** The controls the rendering construct waived, from its annotation (the reasons live in the compliance report). */
+function annotatedWaivers(doc: Manifest): Waiver[] {
+  const listed = String(doc.metadata?.annotations?.[WAIVERS_ANNOTATION] ?? '');
+  return listed.split(',').map((s) => s.trim()).filter((id) => ControlCatalogue.find(id) !== undefined)
+    .map((control) => ({ control, reason: `waived by the construct that rendered it (annotation ${WAIVERS_ANNOTATION}); see compliance-report.json` }));
+}

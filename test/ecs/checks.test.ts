@@ -1,0 +1,115 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as awsecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ControlResult, ControlStatus } from '../../src/compliance';
+import { templateWorkloads } from '../../src/ecs/checks/evaluate';
+import { TemplateView, flatten } from '../../src/ecs/checks/template';
+
+/** A foreign Fargate service written without any of the library's defaults, plus an EC2 task with host settings. */
+function foreignApp() {
+  const app = new App();
+  const stack = new Stack(app, 'Legacy');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new awsecs.Cluster(stack, 'Cluster', { vpc });
+  const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+  const td = new awsecs.FargateTaskDefinition(stack, 'Web', { cpu: 256, memoryLimitMiB: 512, taskRole: role });
+  const repo = new ecr.Repository(stack, 'Repo');
+  td.addContainer('app', {
+    image: awsecs.ContainerImage.fromEcrRepository(repo, 'latest'),
+    environment: { DB_PASSWORD: 'hunter2' },
+    logging: awsecs.LogDrivers.awsLogs({ streamPrefix: 'web', logGroup: new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }) }),
+  });
+  const sg = new ec2.SecurityGroup(stack, 'Open', { vpc });
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80));
+  new awsecs.FargateService(stack, 'WebService', {
+    cluster,
+    taskDefinition: td,
+    desiredCount: 1,
+    assignPublicIp: true,
+    securityGroups: [sg],
+    minHealthyPercent: 50,
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+  });
+  const ec2td = new awsecs.Ec2TaskDefinition(stack, 'Batch', { networkMode: awsecs.NetworkMode.BRIDGE });
+  ec2td.addVolume({ name: 'host', host: { sourcePath: '/var/run' } });
+  ec2td.addContainer('worker', {
+    image: awsecs.ContainerImage.fromRegistry('busybox'),
+    memoryLimitMiB: 256,
+    privileged: true,
+    user: 'root',
+    portMappings: [{ containerPort: 80, hostPort: 8080 }],
+  });
+  return { app, stack };
+}
+
+function evaluate(): Map<string, Record<string, ControlResult>> {
+  const { app, stack } = foreignApp();
+  const tv = new TemplateView(app.synth().getStackArtifact(stack.artifactId).template);
+  return new Map(templateWorkloads(tv, new Set(), (id) => id).map((w) => [w.kind, Object.fromEntries(w.controls.map((c) => [c.id, c]))]));
+}
+
+describe('the ECS checker on foreign workloads', () => {
+  const byKind = evaluate();
+  const service = byKind.get('Service')!;
+  const task = byKind.get('TaskDefinition')!;
+
+  test('a service and a bare task definition are found', () => {
+    expect([...byKind.keys()].sort()).toEqual(['Service', 'TaskDefinition']);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['IMG-1', 'service', /ContainerDefinitions\[0\]\.Image=".*:latest"/],
+    ['IMG-2', 'service', /:latest"/],
+    ['META-1', 'service', /Tags\["app.kubernetes.io\/name"\]=null/],
+    ['META-2', 'service', /DockerLabels\[model\.\*\]=null/],
+    ['SEC-1', 'service', /ContainerDefinitions\[0\]\.User=null/],
+    ['SEC-3', 'service', /LinuxParameters\.Capabilities=\{\}/],
+    ['SEC-5', 'service', /ReadonlyRootFilesystem=null/],
+    ['SEC-8', 'service', /Action=\["s3:\*"\]/],
+    ['SEC-9', 'service', /Environment\[DB_PASSWORD\]="plaintext value"/],
+    ['LOG-1', 'service', /LogConfiguration\.\{LogDriver,Options\.mode\}=\["awslogs",null\]/],
+    ['LOG-2', 'service', /RetentionInDays=30/],
+    ['LOG-3', 'service', /KmsKeyId=null/],
+    ['REG-1', 'service', /ImageTagMutability=MUTABLE/],
+    ['AVL-1', 'service', /DesiredCount=1/],
+    ['AVL-2', 'service', /MinimumHealthyPercent=50/],
+    ['AVL-3', 'service', /AvailabilityZoneRebalancing=null/],
+    ['AVL-4', 'service', /DeploymentConfiguration=/],
+    ['NET-1', 'service', /AssignPublicIp="ENABLED"|ingress from 0\.0\.0\.0\/0 port 80/],
+    ['MON-1', 'service', /containerInsights=null/],
+    ['PRB-1', 'service', /HealthCheck\.Command=null/],
+    ['SEC-1', 'task', /User="root"/],
+    ['SEC-2', 'task', /DockerSecurityOptions=\[\]/],
+    ['SEC-6', 'task', /Privileged=true/],
+    ['SEC-7', 'task', /NetworkMode="bridge"/],
+    ['SEC-7', 'task', /Volumes\[host\]\.Host\.SourcePath="\/var\/run"/],
+    ['JOB-1', 'task', /no Step Functions ecs:runTask state/],
+    ['JOB-2', 'task', /no Step Functions ecs:runTask state/],
+    ['RES-1', 'task', /\{Cpu,Memory,MemoryReservation\}=\[null,256\]/],
+  ])('%s is violated on the %s with the offending field as evidence', (id, which, evidence) => {
+    const c = (which === 'service' ? service : task)[id];
+    expect(c.status).toBe(ControlStatus.VIOLATED);
+    expect(c.evidence.join('\n')).toMatch(evidence);
+  });
+
+  test('Fargate-managed controls are not claimed as enforced or violated', () => {
+    expect(service['SEC-2'].status).toBe(ControlStatus.RUNTIME_MANAGED);
+    expect(service['SEC-4'].status).toBe(ControlStatus.RUNTIME_MANAGED);
+    expect(service['IMG-3'].status).toBe(ControlStatus.RUNTIME_MANAGED);
+    expect(task['IMG-3'].status).toBe(ControlStatus.EXTERNAL);
+  });
+});
+
+describe('template flattening', () => {
+  test('keeps literal parts and shows intrinsics as placeholders', () => {
+    expect(flatten({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Repo', 'Arn'] }, '@sha256:abc']] })).toBe('${Repo.Arn}@sha256:abc');
+    expect(flatten({ Ref: 'AWS::Region' })).toBe('${AWS::Region}');
+    expect(flatten({ 'Fn::Select': [0, ['a']] })).toBe('${Fn::Select}');
+    expect(flatten(undefined)).toBe('');
+    expect(flatten(['a', 1])).toBe('a,1');
+  });
+});
