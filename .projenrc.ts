@@ -22,6 +22,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   minNodeVersion: '20.16.0',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
+  // The CLI reads YAML 1.1 with CloudFormation's short-form tags and reports line numbers (yaml), and parses Dockerfiles with the
+  // parser of the VS Code Docker language server (dockerfile-ast); jsii needs non-jsii deps bundled.
+  bundledDeps: ['yaml@^2.9.1', 'dockerfile-ast@^0.7.1'],
+  bin: { 'cdk-compliant-ml': 'lib/cli/bin.js' },
   devDeps: [
     'fast-check@^4.11.0',
     'cdk-nag@3.0.2',
@@ -29,7 +33,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // plus unknown-field detection from the official client's generated type maps.
     'kubernetes-models@4.5.1',
     '@kubernetes/client-node@0.22.3',
-    'yaml@^2.9.1',
     'aws-cdk@2.1148.1',
     'ts-node@^10.9.2',
   ],
@@ -60,25 +63,45 @@ project.tasks.removeTask('compat');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 // cdk8s-plus-27 pulls an optional dependency with a postinstall that writes into $HOME.
 project.npmrc.addConfig('ignore-scripts', 'true');
-for (const p of ['/examples/', '/benchmarks/', '/dist-examples/', '/docs/', '/.ci/']) project.addPackageIgnore(p);
+for (const p of ['/examples/', '/benchmarks/', '/dist-examples/', '/docs/', '/.ci/', '/scripts/']) project.addPackageIgnore(p);
+// The tarball holds only what users need (DESIGN §7): an allow-list, so stray folders never ship. npm always adds package.json,
+// README.md and LICENSE. `npx projen package:test` checks the contents.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md']);
 
 // examples/ get their own tsconfig so that typescript-eslint's project service finds one.
-for (const dir of ['examples', 'scripts']) {
+for (const dir of ['examples', 'scripts', 'benchmarks']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'] },
   });
 }
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../scripts/**/*.ts');
+project.tsconfigDev.addInclude('../benchmarks/**/*.ts');
 
-const examples = project.addTask('examples', {
-  description: 'Synthesize every reference architecture in examples/ (no network, no cloud account)',
+project.addTask('examples', {
+  description: 'Synthesize every reference architecture in examples/ with cdk synth / the cdk8s app command into dist-examples/ '
+    + '(no network, no cloud account)',
+  exec: 'ts-node --transpile-only examples/synth-all.ts',
 });
-examples.exec('ts-node --transpile-only examples/synth-all.ts');
 
-project.addTask('docs:controls', {
-  description: 'Regenerate docs/CONTROLS.md from the control catalogue',
+project.addTask('package:test', {
+  description: 'Pack the library (unless dist/js is up to date), install the tarball into a fresh consumer project and synthesize '
+    + 'a cdk8s app and an aws-cdk app there',
+  exec: 'ts-node --transpile-only scripts/package-test.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench', {
+  description: 'Synthesis cost of the constructs against hand-written cdk8s-plus / aws-cdk-lib equivalents (docs/BENCHMARKS.md); '
+    + '--quick for a smoke run',
+  exec: 'node --expose-gc node_modules/.bin/ts-node --transpile-only benchmarks/synth.bench.ts',
+  receiveArgs: true,
+});
+
+const docsControls = project.addTask('docs:controls', {
+  description: 'Regenerate docs/CONTROLS.md and the control table of README.md from the control catalogue',
   exec: 'ts-node --transpile-only scripts/generate-controls-doc.ts',
 });
+docsControls.exec('ts-node --transpile-only scripts/readme-controls.ts');
 
 project.synth();

@@ -73,3 +73,16 @@ export class ControlCatalogue {
 function copy(c: ControlDefinition): ControlDefinition {
   return { ...c, articles: [...c.articles], externalRules: c.externalRules.map((r) => ({ ...r })) };
 }
+
+/**
+ * The AI Act articles of a control, without copying its definition (hot path of every evaluation); throws for unknown IDs.
+ *
+ * @internal
+ */
+export function articlesOf(id: string): string[] {
+  const c = BY_ID.get(id);
+  if (!c) {
+    throw new Error(`unknown control ${JSON.stringify(id)}: use one of ${ALL.map((x) => x.id).join(', ')}`);
+  }
+  return [...c.articles];
+}

@@ -84,6 +84,7 @@ export class ComplianceReport {
    * The workload entries, in the order given.
    */
   public readonly workloads: WorkloadReport[];
+  private canonicalCache?: Record<string, unknown>;
 
   protected constructor(workloads: WorkloadReport[]) {
     this.workloads = [...workloads];
@@ -100,21 +101,21 @@ export class ComplianceReport {
    * The report as JSON text: two-space indented, ending with a newline.
    */
   public toJsonString(): string {
-    return `${JSON.stringify(this.toJson(), undefined, 2)}\n`;
+    return `${JSON.stringify(this.canonical(), undefined, 2)}\n`;
   }
 
   /**
    * The report as Markdown: a status summary and one table per workload.
    */
   public toMarkdown(): string {
-    return renderMarkdown(this.workloads);
+    return renderMarkdown(this.workloads, this.canonical());
   }
 
   /**
    * Every control with status `violated`, in canonical order.
    */
   public violations(): Violation[] {
-    const json = this.toJson() as { workloads: WorkloadReport[] };
+    const json = this.canonical() as { workloads: WorkloadReport[] };
     const out: Violation[] = [];
     for (const w of json.workloads) {
       for (const c of w.controls) {
@@ -124,5 +125,11 @@ export class ComplianceReport {
       }
     }
     return out;
+  }
+
+  /** The canonical form, computed once: the renderings and `violations()` share it (`toJson()` returns a fresh copy). */
+  private canonical(): Record<string, unknown> {
+    this.canonicalCache ??= canonicalReport(this.workloads);
+    return this.canonicalCache;
   }
 }

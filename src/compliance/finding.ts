@@ -1,4 +1,4 @@
-import { ControlCatalogue } from './catalogue';
+import { articlesOf } from './catalogue';
 import { ControlResult, ControlStatus } from './report-model';
 import { Waiver } from '../core/waiver';
 
@@ -33,7 +33,7 @@ export function verdict(id: string, good: string[], bad: string[]): Finding {
 export function applyWaivers(findings: Finding[], waivers: Waiver[]): ControlResult[] {
   const byId = new Map(waivers.map((w) => [w.control, w] as const));
   return findings.map((f) => {
-    const articles = ControlCatalogue.get(f.id).articles;
+    const articles = articlesOf(f.id);
     const waiver = byId.get(f.id);
     if (waiver && f.status !== ControlStatus.ENFORCED) {
       return { id: f.id, status: ControlStatus.WAIVED, articles, evidence: f.evidence, waiver };

@@ -29,6 +29,8 @@ export enum Backend {
   KUBERNETES = 'kubernetes',
   /** Amazon ECS CloudFormation (aws-cdk-lib). */
   ECS = 'ecs',
+  /** A container image build (a Dockerfile read by `cdk-compliant-ml check`). */
+  IMAGE = 'image',
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, hasToken } from './errors';
+import type { ImageLock } from './image-lock';
 import { DIGEST_PATTERN as DIGEST } from './patterns';
 import { Waiver } from './waiver';
 import { validateWaiverList } from './waiver-validation';
@@ -60,6 +61,16 @@ export class ImageReference {
       throw refusal(`${name}@${digest}`, `the digest ${describe(digest)} is not sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`, PIN_FIX);
     }
     return ImageReference.fromString(`${name}@${digest}`);
+  }
+
+  /**
+   * The pinned reference of a tag recorded in a lock file written by `cdk-compliant-ml pin` (no network at synth time).
+   *
+   * @param imageLock the lock, e.g. `ImageLock.fromFile('images.lock.json')`
+   * @param reference the tagged reference as pinned, e.g. `ghcr.io/acme/scorer:1.4.2`
+   */
+  public static fromLock(imageLock: ImageLock, reference: string): ImageReference {
+    return imageLock.resolve(reference);
   }
 
   /**

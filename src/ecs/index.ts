@@ -7,3 +7,4 @@ export * from './model-service';
 export * from './policy-plugin';
 export * from './training-job-props';
 export * from './training-job';
+export * from './image-repository';

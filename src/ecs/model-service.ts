@@ -4,14 +4,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { evaluateEcsWorkload, imagesOf } from './checks/evaluate';
-import { TemplateView } from './checks/template';
+import { acknowledge } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
-import { MAIN_CONTAINER, RenderedTask, acknowledge, renderTask } from './task';
-import { EcsWorkloadBase } from './workload-base';
-import { ControlScope } from '../compliance/control';
-import { Backend, WorkloadReport } from '../compliance/report-model';
+import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
+import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ModelMetadata } from '../core/provenance';
@@ -115,24 +112,8 @@ export class CompliantModelService extends EcsWorkloadBase {
   }
 
   /** @internal */
-  public _claimedLogicalIds(): string[] {
-    return [this._logicalId(this.taskDefinition)];
-  }
-
-  /** @internal */
-  public _reportEntry(template: TemplateView): WorkloadReport {
-    const taskDefinitionId = this._logicalId(this.taskDefinition);
-    return {
-      path: this.node.path,
-      kind: 'CompliantModelService',
-      backend: Backend.ECS,
-      images: imagesOf(template, taskDefinitionId),
-      model: { ...this.model },
-      controls: evaluateEcsWorkload(template, {
-        taskDefinitionId, serviceId: this._logicalId(this.service), scope: ControlScope.SERVICE, waivers: this.waivers,
-      }),
-      acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
-    };
+  public _reportSubject(): EcsReportSubject {
+    return { kind: 'CompliantModelService', taskDefinition: this.taskDefinition, service: this.service, model: this.model };
   }
 
   private resolveReplicas(props: CompliantModelServiceProps): number {

@@ -1,9 +1,10 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { Acknowledged, acknowledge } from './acknowledgements';
 import { TaskPlacement } from './capacity';
 import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
 import { propError } from '../core/errors';
@@ -12,28 +13,9 @@ import { SECRET_ENV_NAME_PATTERN } from '../core/patterns';
 
 /** The name of the main container. */
 export const MAIN_CONTAINER = 'main';
+/** The hard memory limit of the FireLens router container, in MiB. */
+const FIRELENS_ROUTER_MIB = 256;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
-
-/**
- * A rule acknowledged for cdk-nag (`Validations.of(...).acknowledge`), with its reason; it also lands in the report.
- *
- * @internal
- */
-export interface Acknowledged {
-  readonly rule: string;
-  readonly reason: string;
-  readonly path: string;
-}
-
-/**
- * Acknowledges a cdk-nag rule on a construct and records it for the report.
- *
- * @internal
- */
-export function acknowledge(list: Acknowledged[], scope: IConstruct, rule: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: rule, reason });
-  list.push({ rule, reason, path: scope.node.path });
-}
 
 /**
  * What the hardened task needs.
@@ -120,7 +102,8 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
     healthCheck: spec.healthCheck,
     gpuCount: spec.gpuCount > 0 ? spec.gpuCount : undefined,
     cpu: spec.placement.ec2 ? spec.cpu : undefined,
-    memoryLimitMiB: spec.placement.ec2 ? spec.memoryMiB : undefined,
+    // a hard memory limit on every container (Control Tower CT.ECS.PR.7); the FireLens router keeps its own share
+    memoryLimitMiB: spec.memoryMiB - (spec.logging.fireLensRouting ? FIRELENS_ROUTER_MIB : 0),
     logging: spec.logging._driver(logGroup, MAIN_CONTAINER),
     stopTimeout: spec.stopTimeout,
     essential: true,
@@ -130,7 +113,7 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
   if (spec.logging.fireLensRouting) {
     addFireLensRouter(scope, taskDefinition, spec, logGroup);
   }
-  grantImagePull(scope, spec, executionRole, acks);
+  grantImagePull(scope, spec, executionRole, container, acks);
   if (Object.keys(spec.environment).length + Object.keys(spec.systemEnvironment).length > 0) {
     acknowledge(acks, taskDefinition, 'AwsSolutions-ECS2',
       'The environment holds only non-secret configuration (model identity, paths, log sink names); names that look like secrets '
@@ -152,14 +135,14 @@ function addFireLensRouter(scope: Construct, taskDefinition: ecs.TaskDefinition,
     readonlyRootFilesystem: true,
     privileged: false,
     essential: true,
-    memoryReservationMiB: 50,
+    memoryLimitMiB: FIRELENS_ROUTER_MIB,
     dockerLabels: { 'org.opencontainers.image.title': 'aws-for-fluent-bit' },
   });
   router.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
 }
 
 /** Pull rights on the image's ECR repository only (none for other registries). */
-function grantImagePull(scope: Construct, spec: TaskSpec, role: iam.Role, acks: Acknowledged[]): void {
+function grantImagePull(scope: Construct, spec: TaskSpec, role: iam.Role, container: ecs.ContainerDefinition, acks: Acknowledged[]): void {
   const m = ECR_HOST.exec(spec.image.registry ?? '');
   if (!spec.repository && !m) {
     return;
@@ -171,6 +154,8 @@ function grantImagePull(scope: Construct, spec: TaskSpec, role: iam.Role, acks: 
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [arn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
   }
+  // aws-cdk warns about every ECR image given by name; the grants above are exactly what it asks for
+  Annotations.of(container).acknowledgeWarning('@aws-cdk/aws-ecs:ecrImageRequiresPolicy', 'pull rights on the repository are granted by the construct');
   acknowledge(acks, role, 'AwsSolutions-IAM5[Resource::*]',
     'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the one repository of the image.');
 }

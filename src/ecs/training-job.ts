@@ -13,15 +13,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { evaluateEcsWorkload, imagesOf } from './checks/evaluate';
-import { TemplateView } from './checks/template';
+import { acknowledge } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
-import { RenderedTask, acknowledge, renderTask } from './task';
+import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
-import { EcsWorkloadBase } from './workload-base';
-import { ControlScope } from '../compliance/control';
-import { Backend, WorkloadReport } from '../compliance/report-model';
+import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
@@ -194,22 +191,8 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   }
 
   /** @internal */
-  public _claimedLogicalIds(): string[] {
-    return [this._logicalId(this.taskDefinition)];
-  }
-
-  /** @internal */
-  public _reportEntry(template: TemplateView): WorkloadReport {
-    const taskDefinitionId = this._logicalId(this.taskDefinition);
-    return {
-      path: this.node.path,
-      kind: 'CompliantTrainingJob',
-      backend: Backend.ECS,
-      images: imagesOf(template, taskDefinitionId),
-      model: this.model ? { ...this.model } : undefined,
-      controls: evaluateEcsWorkload(template, { taskDefinitionId, scope: ControlScope.JOB, waivers: this.waivers }),
-      acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
-    };
+  public _reportSubject(): EcsReportSubject {
+    return { kind: 'CompliantTrainingJob', taskDefinition: this.taskDefinition, model: this.model };
   }
 
   /** Run the task (retried with backoff, bounded per attempt); on any final error publish the failure and fail. */
@@ -271,14 +254,18 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
     return new sns.Topic(this, 'FailureTopic', { masterKey: key, enforceSSL: true, displayName: 'Training run failures' });
   }
 
-  /** Least-privilege S3 access of the task role: read on dataset buckets, write on the artifact bucket. */
+  /**
+   * Least-privilege S3 access of the task role: read on dataset buckets, write on the artifact bucket. The grants live in a
+   * policy of their own, so that the object wildcards (`bucket/*`) can be acknowledged for cdk-nag IAM5 on exactly these
+   * statements, while anything users add to the task role's default policy stays checked.
+   */
   private grantBuckets(props: CompliantTrainingJobProps): void {
-    const role = this.task.taskRole;
+    const statements: iam.PolicyStatement[] = [];
     const grant = (bucket: s3.IBucket, objectActions: string[], keyActions: string[]) => {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }));
+      statements.push(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      statements.push(new iam.PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }));
       if (bucket.encryptionKey) {
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: keyActions, resources: [bucket.encryptionKey.keyArn] }));
+        statements.push(new iam.PolicyStatement({ actions: keyActions, resources: [bucket.encryptionKey.keyArn] }));
       }
     };
     for (const bucket of props.datasetBuckets ?? []) {
@@ -286,6 +273,14 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
     }
     if (props.artifactBucket) {
       grant(props.artifactBucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['kms:Decrypt', 'kms:GenerateDataKey']);
+    }
+    if (statements.length > 0) {
+      const policy = new iam.Policy(this, 'DataAccess', { roles: [this.task.taskRole], statements });
+      for (const resource of nagResources(Stack.of(this).resolve(policy.document)).filter((r) => r.endsWith('/*'))) {
+        acknowledge(this._acknowledged, policy, `AwsSolutions-IAM5[Resource::${resource}]`,
+          'This policy holds only the S3 grants of the buckets named in datasetBuckets (read) and artifactBucket (write); its only '
+          + 'wildcards are the objects of those buckets (bucket/*).');
+      }
     }
   }
 
@@ -303,9 +298,9 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   }
 
   /**
-   * Acknowledges the wildcard resources cdk-nag IAM5 reports that have a reason: APIs without resource-level permissions and the
-   * objects of the buckets named in the props. Any other wildcard stays reported. aws-cdk-lib refuses acknowledgement IDs with more
-   * than one `::`, so the object wildcard of a bucket whose ARN is built from `AWS::Partition` (an imported bucket) stays reported.
+   * Acknowledges the wildcard resources cdk-nag IAM5 reports on the state machine role that have a reason: APIs without
+   * resource-level permissions. Any other wildcard stays reported. (The bucket grants have a policy of their own, see
+   * `grantBuckets`.)
    */
   private acknowledgeWildcards(): void {
     const stack = Stack.of(this);
@@ -323,7 +318,6 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       [/^\*$/, 'ecs:StopTask and ecs:DescribeTasks of the runTask.sync integration, CloudWatch Logs log delivery and X-Ray tracing '
         + 'support no resource-level permissions.'],
     ]);
-    check(this.task.taskRole, [[/\/\*$/, 'Object access in the dataset and artifact buckets named in the props (datasetBuckets, artifactBucket).']]);
   }
 }
 

@@ -1,23 +1,38 @@
 import { CfnResource, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Acknowledged } from './acknowledgements';
 import { TaskPlacement, resolvePlacement } from './capacity';
-import { WORKLOAD_METADATA_KEY } from './checks/evaluate';
+import { WORKLOAD_METADATA_KEY, evaluateEcsWorkload, imagesOf } from './checks/evaluate';
 import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
 import { ECS_WORKLOAD_BRAND, installEcsReportHook } from './report-hook';
-import { Acknowledged, fargateMemoryOptions } from './task';
+import { fargateMemoryOptions } from './task';
 import { EcsWorkloadProps } from './workload-props';
-import { WorkloadReport } from '../compliance/report-model';
+import { ControlScope } from '../compliance/control';
+import { Backend, WorkloadReport } from '../compliance/report-model';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
 import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core/provenance-keys';
+import { validateImageScan } from '../core/scan-validation';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 
 const USER = /^(\d+):(\d+)$/;
+
+/**
+ * What an ECS construct's report entry describes.
+ *
+ * @internal
+ */
+export interface EcsReportSubject {
+  readonly kind: string;
+  readonly taskDefinition: Construct;
+  readonly service?: Construct;
+  readonly model?: ModelMetadata;
+}
 
 /**
  * What the ECS constructs share: validation of the common props, placement, waivers, tags, docker labels, the cdk-nag
@@ -36,6 +51,8 @@ export abstract class EcsWorkloadBase extends Construct {
   public readonly logging: EcsLogging;
   /** @internal cdk-nag rules acknowledged on resources of this construct, with reasons. */
   public readonly _acknowledged: Acknowledged[] = [];
+  /** The docker labels that record the image's vulnerability scan (REG-2); empty without `imageScan`. */
+  private readonly scanLabels: Record<string, string>;
 
   protected constructor(scope: Construct, id: string, props: EcsWorkloadProps) {
     super(scope, id);
@@ -45,6 +62,7 @@ export abstract class EcsWorkloadBase extends Construct {
     this.image = props.image;
     const own = validateWaiverList(this, 'waivers', props.waivers);
     this.waivers = [...own, ...props.image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
+    this.scanLabels = validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers);
     this.logging = props.logging ?? EcsLogging.awsLogs();
     this.checkLogging();
     const gpuCount = requireInteger(this, 'gpuCount', props.gpuCount ?? 0, 0, 16);
@@ -60,8 +78,13 @@ export abstract class EcsWorkloadBase extends Construct {
     Object.defineProperty(this, ECS_WORKLOAD_BRAND, { value: true });
   }
 
+  /** @internal What the report entry describes: the construct kind, its task definition, its service (if any) and model. */
+  public abstract _reportSubject(): EcsReportSubject;
+
   /** @internal The logical IDs of the task definitions this construct reports (foreign-workload detection skips them). */
-  public abstract _claimedLogicalIds(): string[];
+  public _claimedLogicalIds(): string[] {
+    return [this._logicalId(this._reportSubject().taskDefinition)];
+  }
 
   /** The report entry of this workload, evaluated from the synthesized template of its stack. */
   public complianceEntry(): WorkloadReport {
@@ -70,7 +93,22 @@ export abstract class EcsWorkloadBase extends Construct {
   }
 
   /** @internal The report entry evaluated from a template view of this construct's stack. */
-  public abstract _reportEntry(template: TemplateView): WorkloadReport;
+  public _reportEntry(template: TemplateView): WorkloadReport {
+    const subject = this._reportSubject();
+    const taskDefinitionId = this._logicalId(subject.taskDefinition);
+    const serviceId = subject.service ? this._logicalId(subject.service) : undefined;
+    return {
+      path: this.node.path,
+      kind: subject.kind,
+      backend: Backend.ECS,
+      images: imagesOf(template, taskDefinitionId),
+      model: subject.model ? { ...subject.model } : undefined,
+      controls: evaluateEcsWorkload(template, {
+        taskDefinitionId, serviceId, scope: serviceId ? ControlScope.SERVICE : ControlScope.JOB, waivers: this.waivers,
+      }),
+      acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
+    };
+  }
 
   /** @internal Throws unless a waiver covers the control that relaxing `prop` breaks. */
   public _requireWaiver(control: string, prop: string, value: unknown, why: string): void {
@@ -110,9 +148,10 @@ export abstract class EcsWorkloadBase extends Construct {
     }
   }
 
-  /** @internal Docker labels with the OCI keys and the model/dataset provenance (IMG-4, META-2). */
+  /** @internal Docker labels with the OCI keys, the model/dataset provenance and the image's scan (IMG-4, META-2, REG-2). */
   public _dockerLabels(subject: Omit<ProvenanceSubject, 'image'>): Record<string, string> {
-    return provenanceEntries({ ...subject, image: this.image }, (suffix) => `org.opencontainers.image.${suffix}`);
+    return provenanceEntries({ ...subject, image: this.image, extra: { ...this.scanLabels, ...subject.extra } },
+      (suffix) => `org.opencontainers.image.${suffix}`);
   }
 
   /** @internal Tags with the recommended keys (META-1) on every taggable resource of the construct. */

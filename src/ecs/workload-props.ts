@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsLogging } from './logging';
 import { ImageReference } from '../core/image-reference';
 import { ImageProvenance } from '../core/provenance';
+import { ImageScan } from '../core/scan-report';
 import { Waiver } from '../core/waiver';
 
 /**
@@ -108,6 +109,15 @@ export interface EcsWorkloadProps {
    * @default - none; IMG-4 is then reported as external
    */
   readonly imageProvenance?: ImageProvenance;
+
+  /**
+   * The vulnerability scan of the image (REG-2): Trivy and/or Grype JSON reports read at synth time. Each report must be for the
+   * image's digest; scanner, version, date and counts by severity are recorded as docker labels `scan.compliance.cdk-compliant-ml.io/*`,
+   * and findings above the threshold (default: any CRITICAL) fail synthesis unless REG-2 is waived.
+   *
+   * @default - no scan evidence; REG-2 then depends on the registry's scanning settings
+   */
+  readonly imageScan?: ImageScan;
 
   /**
    * The name of the higher-level application this workload is part of (`app.kubernetes.io/part-of` tag).

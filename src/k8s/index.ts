@@ -8,3 +8,4 @@ export * from './model-service';
 export * from './training-job-props';
 export * from './training-job';
 export * from './validation-plugin';
+export * from './image-signature-policy';

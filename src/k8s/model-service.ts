@@ -16,6 +16,7 @@ import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ModelMetadata } from '../core/provenance';
 import { validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
+import { validateImageScan } from '../core/scan-validation';
 
 const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) },
@@ -85,6 +86,7 @@ export class CompliantModelService extends K8sWorkloadBase {
       extra: {
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
         [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+        ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });
     const metadata = { name: this.name, labels, annotations };
@@ -151,7 +153,8 @@ export class CompliantModelService extends K8sWorkloadBase {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels },
         spec: networkPolicySpec({
-          selector,
+          // the instance label alone: unique per workload, and Polaris' missingNetworkPolicy wants exactly one matching label
+          selector: { 'app.kubernetes.io/instance': this.name },
           ingressPort: this.port,
           ingressFrom: props.allowIngressFrom ?? [NetworkPeer.sameNamespace()],
           egress: props.egress ?? [],

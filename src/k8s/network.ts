@@ -88,6 +88,8 @@ export function networkPolicySpec(opts: {
   ingressFrom: NetworkPeer[];
   egress: EgressRule[];
   logPort?: number;
+  /** Let the selected pods reach each other on any port (the pods of one distributed training job). */
+  amongSelf?: boolean;
 }): k8s.NetworkPolicySpec {
   const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
   const egress: k8s.NetworkPolicyEgressRule[] = [{
@@ -101,6 +103,9 @@ export function networkPolicySpec(opts: {
     // Log receivers are named by host, which a NetworkPolicy cannot express; allow their port only.
     egress.push({ ports: [tcp(opts.logPort)] });
   }
+  if (opts.amongSelf) {
+    egress.push({ to: [{ podSelector: { matchLabels: opts.selector } }] });
+  }
   opts.egress.forEach((rule, i) => {
     requireInteger(undefined, `egress[${i}].port`, rule.port, 1, 65535);
     egress.push({ to: [rule.peer._toPeer()], ports: [tcp(rule.port)] });
@@ -108,10 +113,13 @@ export function networkPolicySpec(opts: {
   return {
     podSelector: { matchLabels: opts.selector },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: opts.ingressPort === undefined || opts.ingressFrom.length === 0 ? [] : [{
-      from: opts.ingressFrom.map((p) => p._toPeer()),
-      ports: [tcp(opts.ingressPort)],
-    }],
+    ingress: [
+      ...(opts.ingressPort === undefined || opts.ingressFrom.length === 0 ? [] : [{
+        from: opts.ingressFrom.map((p) => p._toPeer()),
+        ports: [tcp(opts.ingressPort)],
+      }]),
+      ...(opts.amongSelf ? [{ from: [{ podSelector: { matchLabels: opts.selector } }] }] : []),
+    ],
     egress,
   };
 }

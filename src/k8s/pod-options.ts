@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { ImageScan } from '../core/scan-report';
 
 /**
  * Scheduling and identity options shared by the pods of every Kubernetes construct of this library.
@@ -52,4 +53,14 @@ export interface WorkloadPodOptions {
    * @default 10001
    */
   readonly runAsGroup?: number;
+
+  /**
+   * The vulnerability scan of the image (REG-2): Trivy and/or Grype JSON reports read at synth time. Each report must be for the
+   * image's digest; scanner, version, date and counts by severity are recorded as annotations `scan.compliance.cdk-compliant-ml.io/*`
+   * on the workload and its pod template, and findings above the threshold (default: any CRITICAL) fail synthesis unless REG-2 is
+   * waived.
+   *
+   * @default - no scan evidence; REG-2 is reported as external (a registry or CI setting)
+   */
+  readonly imageScan?: ImageScan;
 }

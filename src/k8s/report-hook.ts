@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
 import { Manifest } from './checks/manifest';
+import { withSignaturePolicyCache } from './image-signature-policy';
 import { registerCollector } from '../compliance/collector';
 import { ComplianceReport } from '../compliance/compliance-report';
 import { Backend, WorkloadReport } from '../compliance/report-model';
@@ -45,6 +46,10 @@ class ChartObjects {
  * @internal
  */
 export function collectK8sWorkloads(root: IConstruct): WorkloadReport[] {
+  return withSignaturePolicyCache(() => collectUncached(root));
+}
+
+function collectUncached(root: IConstruct): WorkloadReport[] {
   const entries: WorkloadReport[] = [];
   const charts = new Map<IConstruct, ChartObjects>();
   const foreign: Array<{ chart: ChartObjects; index: number; obj: ApiObject }> = [];

@@ -203,7 +203,8 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
   readonly logShipping?: LogShipping;
 
   /**
-   * Egress besides DNS and the log destination.
+   * Egress besides DNS, the log destination and the pods of the same job (which may always reach each other, for the
+   * rendezvous of distributed training; nothing else can connect to the job's pods).
    *
    * @default - none
    */

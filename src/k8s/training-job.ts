@@ -15,6 +15,7 @@ import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
+import { validateImageScan } from '../core/scan-validation';
 
 const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(4) },
@@ -94,6 +95,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         [`run.${ANNOTATION_PREFIX}/code-revision`]: props.codeRevision,
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
         [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+        ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
@@ -178,7 +180,12 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels },
         spec: networkPolicySpec({
-          selector: { 'app.kubernetes.io/instance': this.name }, ingressFrom: [], egress: props.egress ?? [], logPort: this.logShipping.destination?.port,
+          selector: { 'app.kubernetes.io/instance': this.name },
+          ingressFrom: [],
+          egress: props.egress ?? [],
+          logPort: this.logShipping.destination?.port,
+          // the pods of one job may reach each other (distributed training rendezvous, e.g. torchrun/NCCL); nothing else gets in
+          amongSelf: true,
         }),
       });
     }

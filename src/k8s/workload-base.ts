@@ -11,6 +11,7 @@ import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 import { evaluateK8sWorkload } from './checks/workload-checks';
 import { FLUENT_BIT_IMAGE, renderFluentBitConfig } from './fluent-bit';
+import { chartSignaturePolicies } from './image-signature-policy';
 import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
 import { installK8sReportHook, K8S_WORKLOAD_BRAND } from './report-hook';
 
@@ -100,7 +101,12 @@ export abstract class K8sWorkloadBase extends Construct {
   /** @internal Builds the report entry from the rendered objects of this construct. */
   public _reportEntry(kind: string, workload: ApiObject, scope: ControlScope, model: ModelMetadata | undefined,
     shipping: LogShipping, minJobTtlSeconds = 0): WorkloadReport {
-    const all = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    // the construct's own objects, plus the cluster-scoped signature policies of its chart (REG-3)
+    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const own = objects.map((o) => o.toJson());
+    const index = objects.indexOf(workload);
+    const rendered = index >= 0 ? own[index] : workload.toJson();
+    const all = [...own, ...chartSignaturePolicies(this)];
     const path = this.node.path;
     return {
       path,
@@ -108,7 +114,7 @@ export abstract class K8sWorkloadBase extends Construct {
       backend: Backend.KUBERNETES,
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
-      controls: evaluateK8sWorkload(workload.toJson(), all, scope, this.waivers, minJobTtlSeconds),
+      controls: evaluateK8sWorkload(rendered, all, scope, this.waivers, minJobTtlSeconds),
     };
   }
 }

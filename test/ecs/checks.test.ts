@@ -113,3 +113,28 @@ describe('template flattening', () => {
     expect(flatten(['a', 1])).toBe('a,1');
   });
 });
+
+describe('templates written by hand', () => {
+  test('subnets and security groups given as intrinsics are reported as not visible instead of crashing', () => {
+    const tv = new TemplateView({
+      Resources: {
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: { RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc', Cpu: '256', Memory: '512', ContainerDefinitions: [{ Name: 'a', Image: 'x:1' }] },
+        },
+        Svc: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: { Ref: 'Task' },
+            DesiredCount: 2,
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: { 'Fn::Split': [',', { 'Fn::ImportValue': 'subnets' }] }, SecurityGroups: { 'Fn::ImportValue': 'sg' } } },
+          },
+        },
+      },
+    });
+    const [w] = templateWorkloads(tv, new Set(), (id) => id);
+    const byId = Object.fromEntries(w.controls.map((c) => [c.id, c]));
+    expect(byId['AVL-3']).toMatchObject({ status: ControlStatus.VIOLATED, evidence: expect.arrayContaining([expect.stringMatching(/subnets defined outside this template/)]) });
+    expect(byId['NET-1'].evidence.join()).toMatch(/SecurityGroup \$\{Fn::ImportValue\} is defined outside this template/);
+  });
+});

@@ -108,6 +108,15 @@ describe('the report of an aws-cdk app', () => {
 });
 
 describe('the policy validation plugin', () => {
+  // aws-cdk sets process.exitCode = 1 when a plugin reports violations; keep jest's own exit code clean
+  let exitCode: typeof process.exitCode;
+  beforeEach(() => {
+    exitCode = process.exitCode;
+  });
+  afterEach(() => {
+    process.exitCode = exitCode;
+  });
+
   test('reports each violated control of foreign task definitions with the resource and the offending field', () => {
     const { app } = mixedApp();
     Validations.of(app).addPlugins(new ecs.CompliancePolicyPlugin());
@@ -121,6 +130,7 @@ describe('the policy validation plugin', () => {
     const flagged = report.violations.flatMap((v) => v.violatingResources.map((r) => r.resourceLogicalId));
     expect(flagged.some((id) => id!.startsWith('Scorer'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'policy-validation-report.json'), 'utf-8')).toContain('"ruleName": "IMG-2"');
+    expect(process.exitCode).toBe(1);
   });
 
   test('waivers recorded in the template metadata are honoured', () => {

@@ -117,7 +117,9 @@ describe('defaults', () => {
     expect(of('Service').spec).toMatchObject({ type: 'ClusterIP', selector, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] });
     expect(of('PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const np = of('NetworkPolicy').spec;
-    expect(np.podSelector.matchLabels).toEqual(selector);
+    // exactly the instance label: it selects the same pods (instance is unique) and Polaris' check wants one matching label
+    expect(np.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/instance': selector['app.kubernetes.io/instance'] });
+    expect(deployment.spec.template.metadata.labels).toMatchObject(np.podSelector.matchLabels);
     expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.ingress).toEqual([{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(np.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);

@@ -51,12 +51,16 @@ describe('defaults', () => {
     expect(main.resources.requests).toEqual({ 'cpu': '2', 'memory': '8192Mi', 'ephemeral-storage': '10240Mi' });
   });
 
-  test('NetworkPolicy: no ingress, egress only to DNS and the log port', () => {
+  test('NetworkPolicy: ingress only from pods of the same job, egress only to DNS, the log port and those pods', () => {
     const { of } = synth();
     const np = of('NetworkPolicy').spec;
+    const self = { podSelector: { matchLabels: np.podSelector.matchLabels } };
+    expect(Object.keys(np.podSelector.matchLabels)).toEqual(['app.kubernetes.io/instance']);
     expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(np.ingress).toEqual([]);
-    expect(np.egress).toHaveLength(2);
+    expect(np.ingress).toEqual([{ from: [self] }]);
+    expect(np.egress).toHaveLength(3);
+    expect(np.egress[1]).toEqual({ ports: [{ port: 24224, protocol: 'TCP' }] });
+    expect(np.egress[2]).toEqual({ to: [self] });
   });
 
   test('report entry: JOB-*, SEC-*, IMG-*, RES-1 enforced; PRB-1 not applicable; nothing violated', () => {

@@ -5,6 +5,7 @@ import { ControlScope } from '../../compliance/control';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
 import { WorkloadDefaults } from '../../core/defaults';
+import { scanFinding } from '../../core/scan-validation';
 
 /** Environment or secret names that declare the inference-record sink (LOG-4). */
 const SINK_NAMES = ['INFERENCE_LOG_PATH', 'INFERENCE_LOG_GROUP', 'INFERENCE_LOG_STREAM', 'INFERENCE_LOG_URL'];
@@ -63,6 +64,36 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
   return out;
 }
 
+/**
+ * REG-2 from what the template shows: the scan evidence recorded in the containers' docker labels (a report over its threshold
+ * makes REG-2 violated), an ENHANCED registry scanning configuration, or basic scan-on-push on the image's repository.
+ */
+function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<string, any>>): Finding {
+  const evidence: string[] = [];
+  for (const { c, path } of t.containers) {
+    const image = flatten(c.Image);
+    const digests = image.includes('@') ? [image.slice(image.lastIndexOf('@') + 1)] : [];
+    const recorded = scanFinding(c.DockerLabels ?? {}, digests, (k, v) => t.ev(`${path}.DockerLabels["${k}"]`, v));
+    if (recorded?.status === ControlStatus.VIOLATED) {
+      return recorded;
+    }
+    evidence.push(...recorded?.evidence ?? []);
+  }
+  const enhanced = scanning.find((s) => s.ScanType === 'ENHANCED');
+  if (enhanced) {
+    evidence.push(`RegistryScanningConfiguration ScanType=ENHANCED Rules=${JSON.stringify(enhanced.Rules ?? [])}`);
+  }
+  for (const id of repos) {
+    if (t.template.get(id)!.Properties?.ImageScanningConfiguration?.ScanOnPush === true) {
+      evidence.push(`Repository ${id} ImageScanningConfiguration.ScanOnPush=true (basic scanning on push only; AWS recommends `
+        + 'the registry-level scanning configuration, ENHANCED with continuous scanning)');
+    }
+  }
+  return evidence.length > 0
+    ? { id: 'REG-2', status: ControlStatus.ENFORCED, evidence }
+    : { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting not in this template'] };
+}
+
 /** REG-1, REG-2: settings of ECR repositories in the same template that the images come from. @internal */
 export function registryChecks(t: TaskView): Finding[] {
   const repos = new Set<string>();
@@ -87,10 +118,7 @@ export function registryChecks(t: TaskView): Finding[] {
     out.push(verdict('REG-1', ids.map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`),
       ids.filter((id) => !String(mut(id)).startsWith('IMMUTABLE')).map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`)));
   }
-  const enhanced = scanning.find((s) => s.ScanType === 'ENHANCED');
-  out.push(enhanced
-    ? { id: 'REG-2', status: ControlStatus.ENFORCED, evidence: [`RegistryScanningConfiguration ScanType=ENHANCED Rules=${JSON.stringify(enhanced.Rules ?? [])}`] }
-    : { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting not in this template'] });
+  out.push(scanningFinding(t, [...repos].sort(), scanning));
   out.push({ id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['ECS has no native signature verification; a pipeline gate or lifecycle hook must verify images'] });
   return out;
 }

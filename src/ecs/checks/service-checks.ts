@@ -8,7 +8,8 @@ import { ControlStatus } from '../../compliance/report-model';
 const anywhere = (r: any) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0';
 
 /** NET-1: no public IP, security groups without open ingress and with explicit (not all-traffic-anywhere) egress. @internal */
-export function networkFinding(tv: TemplateView, owner: string, assignPublicIp: unknown, sgValues: unknown[]): Finding {
+export function networkFinding(tv: TemplateView, owner: string, assignPublicIp: unknown, sgList: unknown): Finding {
+  const sgValues: unknown[] = Array.isArray(sgList) ? sgList : sgList === undefined ? [] : [sgList];
   const bad: string[] = [];
   const good: string[] = [`${owner} AssignPublicIp=${JSON.stringify(assignPublicIp ?? 'DISABLED')}`];
   if (assignPublicIp === 'ENABLED') {
@@ -69,7 +70,9 @@ export function serviceChecks(t: TaskView, serviceId: string): Finding[] {
   out.push(minHealthy >= 100
     ? { id: 'AVL-2', status: ControlStatus.EQUIVALENT, evidence: [ev('DeploymentConfiguration.MinimumHealthyPercent', minHealthy) + ' (ECS has no PodDisruptionBudget)'] }
     : { id: 'AVL-2', status: ControlStatus.VIOLATED, evidence: [ev('DeploymentConfiguration.MinimumHealthyPercent', minHealthy)] });
-  const subnets: unknown[] = p.NetworkConfiguration?.AwsvpcConfiguration?.Subnets ?? [];
+  const rawSubnets = p.NetworkConfiguration?.AwsvpcConfiguration?.Subnets;
+  // an intrinsic (e.g. Fn::Split of an imported value) is not a list: its zones are not visible
+  const subnets: unknown[] = Array.isArray(rawSubnets) ? rawSubnets : rawSubnets === undefined ? [] : [rawSubnets];
   const azs = new Set(subnets.map((s) => tv.get(tv.target(s))?.Properties?.AvailabilityZone)
     .filter((a) => a !== undefined).map((a) => JSON.stringify(a)));
   const known = subnets.length > 0 && subnets.every((s) => tv.get(tv.target(s))?.Type === 'AWS::EC2::Subnet');

@@ -22,6 +22,7 @@ export type CfnResourceJson = { Type: string; Properties?: Record<string, any>; 
 export class TemplateView {
   public readonly resources: Record<string, CfnResourceJson>;
   private readonly byType = new Map<string, string[]>();
+  private refIndex?: Map<string, string[]>;
 
   constructor(template: CfnTemplate) {
     this.resources = template.Resources ?? {};
@@ -63,29 +64,41 @@ export class TemplateView {
     return id && resource ? { id, resource } : undefined;
   }
 
-  /** Logical IDs of every resource whose properties reference `id` (by `Ref` or `Fn::GetAtt`). */
+  /**
+   * Logical IDs of every resource whose properties reference `id` (by `Ref` or `Fn::GetAtt`), in template order. The
+   * reference index is built once per template, so look-ups stay linear in the number of workloads.
+   */
   public referrers(id: string, type?: string): string[] {
-    const ids = type ? this.idsOfType(type) : Object.keys(this.resources);
-    return ids.filter((rid) => references(this.resources[rid].Properties, id));
+    if (!this.refIndex) {
+      this.refIndex = new Map();
+      for (const [rid, r] of Object.entries(this.resources)) {
+        for (const target of referencedIds(r.Properties, new Set())) {
+          const list = this.refIndex.get(target) ?? [];
+          list.push(rid);
+          this.refIndex.set(target, list);
+        }
+      }
+    }
+    const ids = this.refIndex.get(id) ?? [];
+    return type ? ids.filter((rid) => this.resources[rid].Type === type) : [...ids];
   }
 }
 
-/** True when a JSON value contains a `Ref` or `Fn::GetAtt` to the logical ID. */
-function references(value: any, id: string): boolean {
+/** Every logical ID a JSON value references by `Ref` or `Fn::GetAtt`. */
+function referencedIds(value: any, out: Set<string>): Set<string> {
   if (Array.isArray(value)) {
-    return value.some((v) => references(v, id));
-  }
-  if (value && typeof value === 'object') {
-    if (value.Ref === id) {
-      return true;
+    value.forEach((v) => referencedIds(v, out));
+  } else if (value && typeof value === 'object') {
+    if (typeof value.Ref === 'string') {
+      out.add(value.Ref);
     }
     const att = value['Fn::GetAtt'];
-    if (Array.isArray(att) && att[0] === id) {
-      return true;
+    if (Array.isArray(att) && typeof att[0] === 'string') {
+      out.add(att[0]);
     }
-    return Object.values(value).some((v) => references(v, id));
+    Object.values(value).forEach((v) => referencedIds(v, out));
   }
-  return false;
+  return out;
 }
 
 /**

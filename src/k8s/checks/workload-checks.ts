@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ControlScope } from '../../compliance/control';
 import { ControlResult, ControlStatus } from '../../compliance/report-model';
+import { scanFinding } from '../../core/scan-validation';
 import { Waiver } from '../../core/waiver';
+import { signatureFinding } from '../image-signature-policy';
 import { LOG_SHIPPING_ANNOTATION } from '../metadata';
 import { Manifest, PodView, selects } from './manifest';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
@@ -87,8 +89,16 @@ export function jobChecks(p: PodView, minTtlSeconds: number): Finding[] {
   ];
 }
 
-/** LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns. @internal */
-export function loggingChecks(p: PodView, scope: ControlScope): Finding[] {
+/** The digests the pod's images are pinned by. */
+function imageDigests(p: PodView): string[] {
+  return p.containers.map(({ c }) => String(c.image ?? '')).filter((i) => i.includes('@')).map((i) => i.slice(i.lastIndexOf('@') + 1));
+}
+
+/**
+ * LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns, except REG-2 when the workload records a
+ * vulnerability scan in its annotations and REG-3 when a signature policy among `all` covers its images. @internal
+ */
+export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
   const mode = p.obj.metadata?.annotations?.[LOG_SHIPPING_ANNOTATION];
   const sidecar = p.containers.find(({ c, init }) => init && c.restartPolicy === 'Always' && c.name === 'log-shipper');
   let log1: Finding;
@@ -104,8 +114,9 @@ export function loggingChecks(p: PodView, scope: ControlScope): Finding[] {
     { id: 'LOG-3', status: ControlStatus.EXTERNAL, evidence: [`encryption and access control are set by ${dest}`] },
     { id: 'MON-1', status: ControlStatus.EXTERNAL, evidence: ['metrics scraping (ServiceMonitor/PodMonitor) and dashboards belong to the cluster'] },
     { id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a registry setting'] },
-    { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
-    { id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['no admission policy verifies image signatures in this app'] },
+    scanFinding(p.obj.metadata?.annotations ?? {}, imageDigests(p), (k, v) => p.ev(`metadata.annotations["${k}"]`, v))
+      ?? { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
+    signatureFinding(p, all),
   ];
   if (scope === ControlScope.SERVICE) {
     const env = p.containers.filter((x) => !x.init).flatMap(({ c, path }) => (c.env ?? []).map((e: any) => ({ e, path })));
@@ -127,7 +138,7 @@ export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: Contr
   const p = new PodView(obj);
   const findings: Finding[] = [
     ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p), networkCheck(p, all), resourceCheck(p),
-    ...loggingChecks(p, scope),
+    ...loggingChecks(p, scope, all),
   ];
   if (scope === ControlScope.SERVICE) {
     findings.push(...availabilityChecks(p, all), probeCheck(p));

@@ -1,12 +1,22 @@
-// Reference architecture: a fraud-scoring model served on Kubernetes with the library's defaults, an autoscaled canary that ships
-// its logs over OTLP/HTTP to an OpenTelemetry Collector, and the nightly retraining CronJob of the same model.
+// Reference architecture 2: the nightly retraining CronJob of a fraud-scoring model, next to the Deployment that serves it.
+//
+// * `scorer`: the serving Deployment with the library's defaults (2 replicas, PDB, spread, probes, Fluent Bit sidecar);
+// * `scorer-canary`: the next model version, autoscaled, shipping its logs over OTLP/HTTP to an OpenTelemetry Collector;
+// * `retrain`: a CronJob at 03:00 on a GPU node: bounded retries and deadline, datasets mounted read-only from PVCs,
+//   checkpoints on a PVC so that a retried pod resumes, provenance (datasets, code revision) in annotations.
+//
+// The image names and digests are examples: they do not point at published images.
 import { App, Chart } from 'cdk8s';
 import { ImageReference, k8s } from '../../src';
 
 const TRAINER = 'ghcr.io/acme/fraud-train:2.0.1@sha256:7d2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e';
 const SCORER = 'ghcr.io/acme/fraud-scorer:1.4.2@sha256:3b1c9d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c';
 
-/** Builds the app without synthesizing it; `outdir` is where `synth()` writes. */
+/**
+ * Builds the app without synthesizing it.
+ *
+ * @param outdir where `app.synth()` writes the manifests and the compliance report (default: `CDK8S_OUTDIR`, else `dist`)
+ */
 export function createApp(outdir?: string): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'fraud', { namespace: 'fraud' });

@@ -1,3 +1,0 @@
-import { createApp } from './app';
-
-createApp(process.env.CDK8S_OUTDIR).synth();

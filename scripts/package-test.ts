@@ -1,0 +1,195 @@
+// `npx projen package:test`: the package as users receive it. Packs the library (`npx projen package`, jsii-pacmak: dist/js/*.tgz)
+// unless the tarball is newer than the compiled assembly and package files, checks that the tarball holds only what users need, installs it into
+// a fresh consumer project in the OS temp directory whose only other dependencies are the public peers (at the versions of our
+// devDependencies, so npm finds them in the cache `npm ci` filled), and runs a small cdk8s app and a small aws-cdk app there
+// with plain node (and type-checks the same apps in TypeScript against the shipped typings). Both must write their manifests or
+// template and a compliance report without a violated control.
+//
+// Options: --keep (leave the consumer project in place and print its path), --online (let npm ask the registry for metadata
+// even when the cache has it; the default is --prefer-offline).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const PEERS = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-27'];
+/** What the tarball may contain besides lib/**.js and lib/**.d.ts (DESIGN §7). */
+const TOP_LEVEL = ['package/.jsii', 'package/API.md', 'package/LICENSE', 'package/README.md', 'package/package.json'];
+const IMAGE = 'ghcr.io/acme/fraud-scorer:1.4.2@sha256:3b1c9d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c';
+const ECR_IMAGE = '123456789012.dkr.ecr.eu-central-1.amazonaws.com/fraud-train:2.0.1'
+  + '@sha256:7d2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e';
+
+/** The two consumer apps: their imports (CommonJS for the JavaScript apps, ES imports for the TypeScript check) and their body. */
+const APPS = {
+  k8s: {
+    cjs: 'const { App, Chart } = require(\'cdk8s\');\nconst { ImageReference, k8s } = require(\'cdk-compliant-ml\');',
+    esm: 'import { App, Chart } from \'cdk8s\';\nimport { ImageReference, k8s } from \'cdk-compliant-ml\';',
+    body: `
+const app = new App();
+const chart = new Chart(app, 'fraud', { namespace: 'fraud' });
+new k8s.CompliantModelService(chart, 'scorer', {
+  image: ImageReference.fromString('${IMAGE}'),
+  model: { name: 'fraud-scorer', version: '1.4.2' },
+  autoscaling: { minReplicas: 2, maxReplicas: 4 },
+});
+new k8s.CompliantTrainingJob(chart, 'retrain', {
+  image: ImageReference.fromString('${IMAGE}'),
+  model: { name: 'fraud-scorer', version: '1.5.0' },
+  schedule: '0 3 * * *',
+});
+app.synth();
+`,
+  },
+  ecs: {
+    cjs: 'const { App, Stack } = require(\'aws-cdk-lib\');\nconst { ImageReference, ecs } = require(\'cdk-compliant-ml\');',
+    esm: 'import { App, Stack } from \'aws-cdk-lib\';\nimport { ImageReference, ecs } from \'cdk-compliant-ml\';',
+    body: `
+const app = new App();
+const stack = new Stack(app, 'FraudServing', { env: { account: '123456789012', region: 'eu-central-1' } });
+const service = new ecs.CompliantModelService(stack, 'Scorer', {
+  image: ImageReference.fromString('${IMAGE}'),
+  model: { name: 'fraud-scorer', version: '1.4.2' },
+  autoscaling: { maxCapacity: 4 },
+});
+new ecs.CompliantTrainingJob(stack, 'Retrain', {
+  image: ImageReference.fromString('${ECR_IMAGE}'),
+  model: { name: 'fraud-scorer', version: '1.5.0' },
+  cluster: service.service.cluster,
+});
+app.synth();
+`,
+  },
+};
+
+function step<T>(what: string, f: () => T): T {
+  const started = Date.now();
+  const result = f();
+  console.log(`package:test: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  try {
+    return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`\`${cmd} ${args.join(' ')}\` in ${cwd} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
+const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
+
+/** What the tarball is made from: when one is newer than the tarball, it is packed again. */
+const INPUTS = ['.jsii', 'package.json', '.npmignore', 'README.md', 'API.md', 'LICENSE'];
+
+/** The jsii tarball: compiled first when a source is newer than the assembly, packed when an input is newer than the tarball. */
+function tarball(): string {
+  const dir = path.join(ROOT, 'dist', 'js');
+  const find = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.jsii.tgz')).map((f) => path.join(dir, f)) : []);
+  const sources = fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf-8' }).map((f) => path.join(ROOT, 'src', f));
+  if (sources.some((f) => mtime(f) > mtime(path.join(ROOT, '.jsii')))) {
+    step('compiled the library (npx projen compile)', () => sh('npx', ['projen', 'compile'], ROOT));
+  }
+  const [existing] = find();
+  if (!existing || INPUTS.some((f) => mtime(existing) < mtime(path.join(ROOT, f)))) {
+    step('packed the library (npx projen package)', () => sh('npx', ['projen', 'package'], ROOT));
+  }
+  const found = find();
+  if (found.length !== 1) {
+    throw new Error(`expected one *.jsii.tgz in dist/js, found ${found.length}: ${found.join(', ')}`);
+  }
+  return found[0];
+}
+
+function checkContents(tgz: string): void {
+  const entries = sh('tar', ['-tzf', tgz], ROOT).split('\n').filter((e) => e && !e.endsWith('/'));
+  // bundled runtime dependencies of the CLI (package.json bundledDependencies, with their own dependencies) ship in node_modules/
+  const bundled = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).bundledDependencies ?? []) as string[];
+  const shipped = (e: string) => /^package\/lib\/.+\.(js|d\.ts)$/.test(e) || /^package\/node_modules\//.test(e);
+  const unexpected = entries.filter((e) => !TOP_LEVEL.includes(e) && !shipped(e));
+  const missingBundles = bundled.filter((b) => !entries.includes(`package/node_modules/${b}/package.json`));
+  if (missingBundles.length > 0) {
+    throw new Error(`the tarball misses the bundled dependencies ${missingBundles.join(', ')}`);
+  }
+  const missing = [...TOP_LEVEL, 'package/lib/index.js', 'package/lib/index.d.ts'].filter((e) => !entries.includes(e));
+  if (unexpected.length > 0 || missing.length > 0) {
+    throw new Error(`the tarball ${path.relative(ROOT, tgz)} holds ${unexpected.length ? `unexpected files: ${unexpected.join(', ')}` : ''}`
+      + `${missing.length ? ` misses: ${missing.join(', ')}` : ''}`);
+  }
+  console.log(`package:test: ${path.relative(ROOT, tgz)} holds ${entries.length} files: lib/ (js, d.ts), `
+    + `${TOP_LEVEL.map((e) => e.slice(8)).join(', ')}, bundled node_modules/{${bundled.join(',')}}`);
+}
+
+function consumerProject(tgz: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccml-consumer-'));
+  const ours = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const dependencies: Record<string, string> = { 'cdk-compliant-ml': `file:${tgz}` };
+  for (const p of PEERS) {
+    dependencies[p] = ours.devDependencies[p];
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies }, null, 2));
+  // cdk8s-plus-27 has an optional dependency whose install script writes into $HOME (BUILD-NOTES G13).
+  fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\n');
+  for (const [name, app] of Object.entries(APPS)) {
+    fs.writeFileSync(path.join(dir, `${name}-app.js`), `// A consumer's app in plain JavaScript.\n${app.cjs}\n${app.body}`);
+    fs.writeFileSync(path.join(dir, `${name}-app.ts`), `// The same app in TypeScript, type-checked against the shipped .d.ts files.\n${app.esm}\n${app.body}`);
+  }
+  return dir;
+}
+
+/** Runs one app and checks what it wrote: the files, one workload per construct, and no violated control. */
+function runApp(dir: string, script: string, envVar: string, filePattern: RegExp, workloads: string[]): void {
+  const outdir = path.join(dir, `out-${script.replace(/\.js$/, '')}`);
+  step(`node ${script}`, () => sh(process.execPath, [script], dir, { [envVar]: outdir }));
+  const files = fs.readdirSync(outdir).sort();
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'compliance-report.json'), 'utf-8'));
+  const paths = report.workloads.map((w: { path: string }) => w.path);
+  const problems = [
+    ...(files.some((f) => filePattern.test(f)) ? [] : [`no file matching ${filePattern}`]),
+    ...(files.includes('compliance-report.md') ? [] : ['no compliance-report.md']),
+    ...(JSON.stringify(paths) === JSON.stringify(workloads) ? [] : [`workloads ${JSON.stringify(paths)}, expected ${JSON.stringify(workloads)}`]),
+    ...(report.summary.violated === 0 ? [] : [`${report.summary.violated} violated control(s)`]),
+  ];
+  if (problems.length > 0) {
+    throw new Error(`${script}: ${problems.join('; ')}`);
+  }
+  console.log(`package:test: ${script} wrote ${files.filter((f) => !f.startsWith('.')).join(', ')}; report: ${JSON.stringify(report.summary)}`);
+}
+
+function main(): void {
+  const keep = process.argv.includes('--keep');
+  const started = Date.now();
+  const tgz = tarball();
+  checkContents(tgz);
+  const dir = consumerProject(tgz);
+  try {
+    const offline = process.argv.includes('--online') ? [] : ['--prefer-offline'];
+    step(`npm install ${offline.join(' ')} in ${dir}`, () => sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...offline], dir));
+    // One copy of each framework: a nested copy inside the library would break the report hook (BUILD-NOTES G15).
+    const nested = PEERS.filter((p) => fs.existsSync(path.join(dir, 'node_modules', 'cdk-compliant-ml', 'node_modules', p)));
+    if (nested.length > 0) {
+      throw new Error(`the library got its own copy of ${nested.join(', ')}`);
+    }
+    // The shipped typings work for a strict TypeScript consumer without our devDependencies (full check of the .d.ts files).
+    step('tsc --strict --noEmit k8s-app.ts ecs-app.ts', () => sh(process.execPath, [
+      require.resolve('typescript/bin/tsc'), '--strict', '--noEmit', '--module', 'node16', '--target', 'es2022', 'k8s-app.ts', 'ecs-app.ts',
+    ], dir));
+    runApp(dir, 'k8s-app.js', 'CDK8S_OUTDIR', /\.k8s\.yaml$/, ['fraud/retrain', 'fraud/scorer']);
+    runApp(dir, 'ecs-app.js', 'CDK_OUTDIR', /\.template\.json$/, ['FraudServing/Retrain', 'FraudServing/Scorer']);
+  } finally {
+    if (keep) {
+      console.log(`package:test: kept the consumer project in ${dir}`);
+    } else {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`package:test: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`package:test: FAILED: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,339 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import * as path from 'path';
+import { ExitCode, parseArgs, UsageError } from './args';
+import { evaluateDockerfiles } from './dockerfile-checks';
+import { expandPaths, InputDocument, InputProblem, readInputs } from './inputs';
+import { CliIo, Progress } from './io';
+import { ComplianceReport } from '../compliance/compliance-report';
+import { ControlStatus, WorkloadReport } from '../compliance/report-model';
+import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, violationMessages, writeReportFiles } from '../compliance/report-output';
+import { templateWorkloads } from '../ecs/checks/evaluate';
+import { TemplateView } from '../ecs/checks/template';
+import { isPodTemplateKind } from '../k8s/checks/foreign';
+import { Manifest, podSpecPath } from '../k8s/checks/manifest';
+import { manifestWorkloadEntry } from '../k8s/validation-plugin';
+
+/** `check --help`. @internal */
+export const CHECK_USAGE = `Usage: cdk-compliant-ml check [options] PATH...
+
+Evaluates every workload in Kubernetes manifests and CloudFormation templates, and every Dockerfile, against the control catalogue.
+
+PATH is a file, a directory (searched recursively for .yaml, .yml and .json files and Dockerfiles) or - for standard input.
+Kubernetes: multi-document YAML or JSON (kubectl List objects too); Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+Job and CronJob are evaluated, with the PodDisruptionBudgets, NetworkPolicies and autoscalers of all inputs. Waivers are read
+from the annotation compliance.cdk-compliant-ml.io/waivers.
+CloudFormation: JSON or YAML templates (short-form intrinsics such as !Ref, !GetAtt, !Sub, !Join); every
+AWS::ECS::TaskDefinition is evaluated with the AWS::ECS::Service that runs it. Waivers are read from the resource metadata
+key cdk-compliant-ml.
+Dockerfiles: files named Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile (and standard input or a named file whose
+first instruction is FROM or ARG); one report entry per file (kind Dockerfile, backend image) with IMG-1 (every external
+FROM and COPY --from pinned by digest after ARG substitution; ADD of URLs with --checksum), IMG-2 (no latest or untagged
+image), IMG-4 (LABELs org.opencontainers.image.source/revision/version/created in the final stage, literal or from ARGs),
+SEC-1 (the final stage's USER is a numeric UID[:GID] >= 10000) and SEC-9 (no ENV/ARG with a credential-like name and a
+value). Dockerfiles carry no waivers.
+
+Options:
+  --format FORMAT   what to print on stdout: table (default), json or markdown
+  -o, --outdir DIR  where to write ${REPORT_JSON_FILE} and ${REPORT_MARKDOWN_FILE} (default: the current directory)
+  --no-report       do not write the report files
+  --enforce         exit with code 1 when a control is violated
+  --build-arg NAME=VALUE
+                    a Dockerfile build argument, as for docker build (repeatable; NAME alone takes the value from
+                    the environment): resolves the ARGs used in FROM, COPY --from, LABEL and USER
+  -q, --quiet       no progress or summary on stderr (problems are still printed)
+  -h, --help        show this help
+
+Malformed inputs (broken YAML or JSON, unknown kinds, missing fields; Dockerfiles with an unknown instruction, a FROM
+without an image, no instructions, a line continuation at the end of the file or binary data) are reported as
+FILE:LINE: error: MESSAGE on stderr; the other files and documents are still checked.
+
+Exit codes:
+  0  no input problems, and no violations (or violations without --enforce)
+  1  --enforce and at least one violated control
+  2  usage error
+  3  some inputs could not be read or were malformed (wins over 1)
+`;
+
+const FORMATS = ['table', 'json', 'markdown'];
+
+/**
+ * The `check` command.
+ *
+ * @internal
+ */
+export function checkCommand(argv: string[], io: CliIo): number {
+  const args = parseArgs(argv, {
+    'format': { type: 'value' },
+    'outdir': { type: 'value', short: 'o' },
+    'no-report': { type: 'flag' },
+    'enforce': { type: 'flag' },
+    'build-arg': { type: 'list' },
+    'quiet': { type: 'flag', short: 'q' },
+    'help': { type: 'flag', short: 'h' },
+  });
+  if (args.flags.has('help')) {
+    io.stdout(CHECK_USAGE);
+    return ExitCode.OK;
+  }
+  const format = args.values.get('format') ?? 'table';
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`unknown --format ${JSON.stringify(format)}: use ${FORMATS.join(', ')}`);
+  }
+  if (args.positionals.length === 0) {
+    throw new UsageError('check needs at least one PATH (a file, a directory or - for stdin)');
+  }
+  if (args.flags.has('no-report') && args.values.has('outdir')) {
+    throw new UsageError('--outdir and --no-report exclude each other');
+  }
+  const buildArgs = new Map<string, string>();
+  for (const arg of args.lists.get('build-arg') ?? []) {
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UsageError(`--build-arg ${JSON.stringify(arg)}: write NAME=VALUE (or NAME to take the value from the environment)`);
+    }
+    const value = eq < 0 ? io.env[name] : arg.slice(eq + 1);
+    if (value !== undefined) {
+      buildArgs.set(name, value);
+    }
+  }
+  const quiet = args.flags.has('quiet');
+  const progress = new Progress(io, quiet);
+
+  const expanded = expandPaths(args.positionals);
+  progress.info(`cdk-compliant-ml check: reading ${expanded.files.length} file${expanded.files.length === 1 ? '' : 's'}`);
+  const read = readInputs(expanded.files, io.readStdin, (i, file) => progress.tick(`[${i + 1}/${expanded.files.length}] ${file}`));
+  const evaluated = evaluateDocuments(read.documents);
+  const dockerfiles = evaluateDockerfiles(read.dockerfiles, buildArgs);
+  evaluated.entries.push(...dockerfiles.entries);
+  const problems = [...expanded.problems, ...read.problems, ...evaluated.problems, ...dockerfiles.problems]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  for (const p of problems) {
+    io.stderr(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: error: ${p.message}\n`);
+  }
+
+  const report = ComplianceReport.fromWorkloads(evaluated.entries);
+  const outdir = args.values.get('outdir') ?? '.';
+  if (!args.flags.has('no-report')) {
+    writeReportFiles(outdir, report);
+  }
+  io.stdout(format === 'json' ? report.toJsonString() : format === 'markdown' ? report.toMarkdown() : renderTable(report));
+
+  const violations = report.violations();
+  const violatedWorkloads = new Set(violations.map((v) => v.path)).size;
+  progress.info(`cdk-compliant-ml check: ${evaluated.entries.length} workloads in ${expanded.files.length} files`
+    + ` (${evaluated.skipped} other objects skipped): ${violations.length} violated controls in ${violatedWorkloads} workloads,`
+    + ` ${problems.length} input problems`
+    + (args.flags.has('no-report') ? '' : `; wrote ${path.join(outdir, REPORT_JSON_FILE)} and ${path.join(outdir, REPORT_MARKDOWN_FILE)}`));
+  if (problems.length > 0) {
+    return ExitCode.INPUT;
+  }
+  return args.flags.has('enforce') && violations.length > 0 ? ExitCode.VIOLATIONS : ExitCode.OK;
+}
+
+/** The documents, split into Kubernetes objects and CloudFormation templates, evaluated. @internal */
+export function evaluateDocuments(documents: InputDocument[]): { entries: WorkloadReport[]; problems: InputProblem[]; skipped: number } {
+  const problems: InputProblem[] = [];
+  const objects: Array<{ doc: InputDocument; obj: Manifest; at: Array<string | number> }> = [];
+  const templates: InputDocument[] = [];
+  const problem = (doc: InputDocument, at: Array<string | number>, message: string) =>
+    problems.push({ file: doc.file, line: doc.lineOf(at), message });
+
+  for (const doc of documents) {
+    const v = doc.value;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => objects.push({ doc, obj: item, at: [i] }));
+    } else if (v && typeof v === 'object' && ('Resources' in v || 'AWSTemplateFormatVersion' in v)) {
+      templates.push(doc);
+    } else if (v && typeof v === 'object' && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
+      v.items.forEach((item: unknown, i: number) => objects.push({ doc, obj: item as Manifest, at: ['items', i] }));
+    } else {
+      objects.push({ doc, obj: v, at: [] });
+    }
+  }
+
+  // Kubernetes: validate every object, then evaluate the workloads with every valid object of every input.
+  const valid: typeof objects = [];
+  for (const o of objects) {
+    const bad = manifestProblem(o.obj);
+    if (bad) {
+      problem(o.doc, [...o.at, ...bad.field], bad.message);
+    } else {
+      valid.push(o);
+    }
+  }
+  const all = valid.map((o) => o.obj);
+  const entries: WorkloadReport[] = [];
+  let skipped = 0;
+  for (const { doc, obj, at } of valid) {
+    if (!isPodTemplateKind(obj.apiVersion, obj.kind)) {
+      skipped++;
+      continue;
+    }
+    try {
+      entries.push(manifestWorkloadEntry(doc.file, obj, all));
+    } catch (e) {
+      problem(doc, at, `cannot evaluate ${obj.kind} ${obj.metadata?.name}: ${(e as Error).message}`);
+    }
+  }
+
+  // CloudFormation: every task definition with its service; broken ones are skipped and reported.
+  for (const doc of templates) {
+    const t = doc.value;
+    if (!t.Resources || typeof t.Resources !== 'object' || Array.isArray(t.Resources)) {
+      problem(doc, ['Resources'], 'missing field Resources: a CloudFormation template needs a Resources mapping');
+      continue;
+    }
+    const skip = new Set<string>();
+    let others = 0;
+    for (const [id, r] of Object.entries<any>(t.Resources)) {
+      const bad = resourceProblem(r);
+      if (bad) {
+        problem(doc, ['Resources', id, ...bad.field], `resource ${id}: ${bad.message}`);
+        skip.add(id);
+        if (!r || typeof r !== 'object' || typeof r.Type !== 'string') {
+          delete t.Resources[id]; // a resource without a type cannot be indexed by type
+        }
+      } else if (r.Type !== 'AWS::ECS::TaskDefinition') {
+        others++;
+      }
+    }
+    try {
+      entries.push(...templateWorkloads(new TemplateView(t), skip, (logicalId) => `${doc.file}#${logicalId}`));
+      skipped += others;
+    } catch (e) {
+      problem(doc, ['Resources'], `cannot evaluate the template: ${(e as Error).message}`);
+    }
+  }
+  return { entries, problems, skipped };
+}
+
+// The built-in API groups and their kinds: an object of one of these groups with another kind is a typo (or a kind the
+// cluster will reject), so it is reported instead of being silently skipped. Kinds of other groups (CRDs) are skipped.
+const BUILT_IN_KINDS: Record<string, string[]> = {
+  '': ['Binding', 'ComponentStatus', 'ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'List', 'Namespace', 'Node', 'PersistentVolume',
+    'PersistentVolumeClaim', 'Pod', 'PodTemplate', 'ReplicationController', 'ResourceQuota', 'Secret', 'Service', 'ServiceAccount'],
+  'apps': ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'],
+  'batch': ['CronJob', 'Job'],
+  'autoscaling': ['HorizontalPodAutoscaler', 'Scale'],
+  'policy': ['Eviction', 'PodDisruptionBudget', 'PodSecurityPolicy'],
+  'extensions': ['DaemonSet', 'Deployment', 'Ingress', 'NetworkPolicy', 'PodSecurityPolicy', 'ReplicaSet'],
+  'networking.k8s.io': ['IPAddress', 'Ingress', 'IngressClass', 'NetworkPolicy', 'ServiceCIDR'],
+  'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+  'storage.k8s.io': ['CSIDriver', 'CSINode', 'CSIStorageCapacity', 'StorageClass', 'VolumeAttachment', 'VolumeAttributesClass'],
+  'apiextensions.k8s.io': ['CustomResourceDefinition'],
+  'admissionregistration.k8s.io': ['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'MutatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration'],
+  'scheduling.k8s.io': ['PriorityClass'],
+  'coordination.k8s.io': ['Lease', 'LeaseCandidate'],
+  'discovery.k8s.io': ['EndpointSlice'],
+  'node.k8s.io': ['RuntimeClass'],
+  'certificates.k8s.io': ['CertificateSigningRequest', 'ClusterTrustBundle'],
+  'events.k8s.io': ['Event'],
+  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'resource.k8s.io': ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'],
+};
+
+/** What is wrong with a Kubernetes object (a missing field, an unknown kind), with the field to point at. */
+function manifestProblem(obj: any): { field: Array<string | number>; message: string } | undefined {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+    return { field: [], message: 'the document is not a Kubernetes object (a mapping with apiVersion and kind) or a CloudFormation template' };
+  }
+  for (const field of ['apiVersion', 'kind']) {
+    if (typeof obj[field] !== 'string' || obj[field] === '') {
+      return { field: obj[field] === undefined ? [] : [field], message: `missing field ${field}: every Kubernetes object needs apiVersion and kind` };
+    }
+  }
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  const known = BUILT_IN_KINDS[group];
+  if (known && !known.includes(obj.kind)) {
+    const where = group === '' ? 'the core API group (apiVersion v1)' : `the API group ${group}`;
+    const groups = Object.entries(BUILT_IN_KINDS).filter(([g, kinds]) => g !== 'extensions' && kinds.includes(obj.kind))
+      .map(([g]) => (g === '' ? 'the core group (v1)' : g));
+    return {
+      field: ['kind'],
+      message: `unknown kind ${obj.kind} in ${where}${groups.length > 0 ? ` (${obj.kind} is in the API group ${groups.join(' or ')})` : ''}`,
+    };
+  }
+  if (!isPodTemplateKind(obj.apiVersion, obj.kind)) {
+    return undefined;
+  }
+  const name = `${obj.kind} ${typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)'}`;
+  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') {
+    return { field: ['metadata', 'name'], message: `missing field metadata.name of a ${obj.kind}` };
+  }
+  const specPath = podSpecPath(obj.kind)!;
+  let at: any = obj;
+  for (let i = 0; i < specPath.length; i++) {
+    at = at?.[specPath[i]];
+    if (!at || typeof at !== 'object') {
+      return { field: specPath.slice(0, i), message: `${name}: missing field ${specPath.slice(0, i + 1).join('.')}` };
+    }
+  }
+  const containers = at.containers;
+  if (!Array.isArray(containers) || containers.length === 0) {
+    return { field: specPath, message: `${name}: missing field ${specPath.join('.')}.containers (a non-empty list)` };
+  }
+  for (const list of ['initContainers', 'containers']) {
+    const items = at[list] ?? [];
+    if (!Array.isArray(items)) {
+      return { field: [...specPath, list], message: `${name}: ${specPath.join('.')}.${list} is not a list` };
+    }
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      const field = [...specPath, list, i];
+      for (const required of ['name', 'image']) {
+        if (!c || typeof c !== 'object' || typeof c[required] !== 'string' || c[required] === '') {
+          return { field, message: `${name}: missing field ${specPath.join('.')}.${list}[${i}].${required}` };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What is wrong with a CloudFormation resource that the ECS checks read. */
+function resourceProblem(r: any): { field: Array<string | number>; message: string } | undefined {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) {
+    return { field: [], message: 'a resource must be a mapping with a Type' };
+  }
+  if (typeof r.Type !== 'string' || r.Type === '') {
+    return { field: [], message: 'missing field Type' };
+  }
+  if (r.Type !== 'AWS::ECS::TaskDefinition') {
+    return undefined;
+  }
+  const defs = r.Properties?.ContainerDefinitions;
+  if (!Array.isArray(defs) || defs.length === 0) {
+    return { field: ['Properties'], message: 'missing field Properties.ContainerDefinitions (a non-empty list) of an AWS::ECS::TaskDefinition' };
+  }
+  for (let i = 0; i < defs.length; i++) {
+    if (!defs[i] || typeof defs[i] !== 'object' || defs[i].Image === undefined) {
+      return { field: ['Properties', 'ContainerDefinitions', i], message: `missing field Properties.ContainerDefinitions[${i}].Image` };
+    }
+  }
+  return undefined;
+}
+
+/** The report as a plain-text table (one row per workload) followed by one line per violated control. @internal */
+export function renderTable(report: ComplianceReport): string {
+  const json = report.toJson() as { workloads: WorkloadReport[] };
+  const count = (w: WorkloadReport, ...statuses: ControlStatus[]) => String(w.controls.filter((c) => statuses.includes(c.status)).length);
+  const rows = [['WORKLOAD', 'KIND', 'BACKEND', 'VIOLATED', 'WAIVED', 'MET', 'EXTERNAL']];
+  for (const w of json.workloads) {
+    rows.push([w.path, w.kind, w.backend, count(w, ControlStatus.VIOLATED), count(w, ControlStatus.WAIVED),
+      count(w, ControlStatus.ENFORCED, ControlStatus.EQUIVALENT, ControlStatus.RUNTIME_MANAGED), count(w, ControlStatus.EXTERNAL)]);
+  }
+  if (json.workloads.length === 0) {
+    return 'No workloads found.\n';
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  const messages = violationMessages(report);
+  if (messages.length > 0) {
+    lines.push('', `Violations (${messages.length}):`, ...messages.map((m) => `  ${m}`));
+  } else {
+    lines.push('', 'No violated controls.');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,292 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, ScalarTag } from 'yaml';
+import { DockerfileInput, isDockerfileName, looksLikeDockerfile } from './dockerfile';
+
+/**
+ * Reading the inputs of `check`: files and directories of Kubernetes YAML/JSON and CloudFormation JSON/YAML, split into
+ * documents that know the line of any of their fields, and Dockerfiles (see dockerfile.ts). Not part of the library's API.
+ */
+
+/** A problem with an input, reported per file and line instead of failing the run. @internal */
+export interface InputProblem {
+  readonly file: string;
+  /** 1-based line, when known. */
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** One parsed document of an input file. @internal */
+export interface InputDocument {
+  /** The file as given on the command line (or found below a directory given there); `<stdin>` for `-`. */
+  readonly file: string;
+  /** The parsed value (plain JSON). */
+  readonly value: any;
+  /** The 1-based line of the field at `fieldPath` (or of the closest parent that exists). */
+  lineOf(fieldPath: Array<string | number>): number | undefined;
+}
+
+/** The result of reading every input. @internal */
+export interface ReadInputs {
+  readonly files: string[];
+  readonly documents: InputDocument[];
+  /** The Dockerfiles among the files (by name; standard input and other named files by content), parsed later. */
+  readonly dockerfiles: DockerfileInput[];
+  readonly problems: InputProblem[];
+}
+
+/** The file name given for standard input. @internal */
+export const STDIN = '-';
+const EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+// CloudFormation's short-form intrinsic functions (YAML tags), each as a scalar, sequence and mapping tag.
+const CFN_FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform',
+  'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString'];
+const CFN_TAGS: Array<ScalarTag | CollectionTag> = [
+  ...CFN_FUNCTIONS.map((fn) => ({ tag: `!${fn}`, key: `Fn::${fn}` })),
+  { tag: '!Ref', key: 'Ref' },
+  { tag: '!Condition', key: 'Condition' },
+].flatMap(({ tag, key }): Array<ScalarTag | CollectionTag> => [
+  // `!GetAtt Logical.Attr` is the one scalar form that CloudFormation splits.
+  { tag, resolve: (s: string) => ({ [key]: key === 'Fn::GetAtt' ? splitGetAtt(s) : s }) },
+  { tag, collection: 'seq', resolve: (seq) => ({ [key]: seq.toJSON() }) },
+  { tag, collection: 'map', resolve: (map) => ({ [key]: map.toJSON() }) },
+]);
+
+function splitGetAtt(s: string): string[] {
+  const dot = s.indexOf('.');
+  return dot < 0 ? [s] : [s.slice(0, dot), s.slice(dot + 1)];
+}
+
+/**
+ * Expands the paths given on the command line into files: directories recursively (`.yaml`, `.yml` and `.json` files and
+ * Dockerfiles by name, skipping hidden directories and `node_modules`), in sorted order. Missing paths become problems.
+ *
+ * @internal
+ */
+export function expandPaths(paths: string[]): { files: string[]; problems: InputProblem[] } {
+  const files: string[] = [];
+  const problems: InputProblem[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') {
+          walk(full);
+        }
+      } else if (EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) || isDockerfileName(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  for (const p of paths) {
+    if (p === STDIN) {
+      files.push(STDIN);
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (e) {
+      problems.push({ file: p, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const before = files.length;
+      walk(p);
+      if (files.length === before) {
+        problems.push({ file: p, message: `the directory has no ${EXTENSIONS.join('/')} files or Dockerfiles` });
+      }
+    } else {
+      files.push(p);
+    }
+  }
+  return { files: [...new Set(files)], problems };
+}
+
+/**
+ * Parses one input file into documents. JSON files (by extension, or text that starts with `{`/`[`) are parsed as JSON, everything
+ * else as multi-document YAML 1.1 (the version kubectl and CloudFormation read) with CloudFormation's short-form tags.
+ * Broken documents become problems with their line; the other documents of the file are kept.
+ *
+ * @internal
+ */
+export function parseInput(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {
+  const name = file === STDIN ? '<stdin>' : file;
+  const trimmed = text.trimStart();
+  if (path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    return parseJson(name, text);
+  }
+  return parseYaml(name, text);
+}
+
+function parseJson(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message.replace(/,\s*(?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+[\s\S]*$/, '');
+    const offset = jsonErrorOffset(text);
+    const line = offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+    return { documents: [], problems: [{ file, line, message: `invalid JSON: ${message}` }] };
+  }
+  // Locations are only needed for error messages: parse the text again with the YAML parser (JSON is YAML) when asked.
+  let located: { doc: Document; lc: LineCounter } | undefined;
+  const locate = () => {
+    if (located === undefined) {
+      const lc = new LineCounter();
+      located = { doc: parseDocument(text, { lineCounter: lc, uniqueKeys: false }), lc };
+    }
+    return located;
+  };
+  return { documents: [{ file, value, lineOf: (p) => lineIn(locate().doc, locate().lc, p) }], problems: [] };
+}
+
+function parseYaml(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {
+  const lc = new LineCounter();
+  const documents: InputDocument[] = [];
+  const problems: InputProblem[] = [];
+  for (const doc of parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter: lc, prettyErrors: true })) {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        problems.push({ file, line: err.linePos?.[0]?.line, message: `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      }
+      continue;
+    }
+    for (const warning of doc.warnings) {
+      problems.push({ file, line: warning.linePos?.[0]?.line, message: `YAML warning: ${warning.message.split('\n')[0]}` });
+    }
+    let value: unknown;
+    try {
+      value = doc.toJSON();
+    } catch (e) {
+      problems.push({ file, line: lineIn(doc, lc, []), message: `invalid YAML: ${(e as Error).message}` });
+      continue;
+    }
+    if (value === null || value === undefined) {
+      continue; // an empty document (e.g. a trailing `---`)
+    }
+    documents.push({ file, value, lineOf: (p) => lineIn(doc, lc, p) });
+  }
+  return { documents, problems };
+}
+
+/** The line of the deepest existing node on `fieldPath` (of its key, for a mapping entry), or of the document. */
+function lineIn(doc: Document, lc: LineCounter, fieldPath: Array<string | number>): number | undefined {
+  for (let n = fieldPath.length; n >= 0; n--) {
+    const parent: any = n <= 1 ? doc.contents : doc.getIn(fieldPath.slice(0, n - 1), true);
+    let node: any = n === 0 ? doc.contents : undefined;
+    if (n > 0 && isMap(parent)) {
+      const pair: any = parent.items.find((p: any) => (isScalar(p.key) ? p.key.value : p.key) === fieldPath[n - 1]);
+      node = pair?.key ?? pair?.value;
+    } else if (n > 0 && isSeq(parent) && typeof fieldPath[n - 1] === 'number') {
+      node = parent.items[fieldPath[n - 1] as number];
+    }
+    if (node && Array.isArray(node.range)) {
+      return lc.linePos(node.range[0]).line;
+    }
+  }
+  return undefined;
+}
+
+/** The offset of the first syntax error of a JSON text (Node's messages do not always give one). */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const literal = (word: string) => (text.startsWith(word, i) ? (i += word.length) : fail());
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return void literal('true');
+    if (c === 'f') return void literal('false');
+    if (c === 'n') return void literal('null');
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (offset) {
+    return typeof offset === 'number' ? Math.min(offset, text.length) : undefined;
+  }
+}
+
+/**
+ * Reads and parses every file; unreadable files become problems.
+ *
+ * @internal
+ */
+export function readInputs(files: string[], stdin: () => string, onFile?: (index: number, file: string) => void): ReadInputs {
+  const documents: InputDocument[] = [];
+  const dockerfiles: DockerfileInput[] = [];
+  const problems: InputProblem[] = [];
+  files.forEach((file, i) => {
+    onFile?.(i, file);
+    let text: string;
+    try {
+      text = file === STDIN ? stdin() : fs.readFileSync(file, 'utf-8');
+    } catch (e) {
+      problems.push({ file, message: `cannot read: ${(e as Error).message}` });
+      return;
+    }
+    // A Dockerfile by name; standard input and files named without a YAML/JSON extension by content (FROM or ARG first).
+    if (file !== STDIN ? isDockerfileName(file) || (!EXTENSIONS.includes(path.extname(file).toLowerCase()) && looksLikeDockerfile(text))
+      : looksLikeDockerfile(text)) {
+      dockerfiles.push({ file: file === STDIN ? '<stdin>' : file, text });
+      return;
+    }
+    const parsed = parseInput(file, text);
+    documents.push(...parsed.documents);
+    problems.push(...parsed.problems);
+  });
+  return { files, documents, dockerfiles, problems };
+}

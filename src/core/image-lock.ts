@@ -1,0 +1,265 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { describe } from './errors';
+import { ImageReference } from './image-reference';
+import { DIGEST_PATTERN } from './patterns';
+
+/** The version of the lock file's JSON shape. */
+const LOCK_VERSION = 1;
+/** A digest used only to borrow `ImageReference`'s parser for references that carry a tag and no digest. */
+const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+
+/**
+ * One image of an image lock: a tag and the digest it pointed to when `cdk-compliant-ml pin` resolved it.
+ */
+export interface ImageLockEntry {
+  /**
+   * The canonical repository name with its registry, e.g. `ghcr.io/acme/scorer` or `docker.io/library/python`.
+   */
+  readonly name: string;
+
+  /**
+   * The tag that was resolved, e.g. `1.4.2`.
+   */
+  readonly tag: string;
+
+  /**
+   * The digest of the manifest (or multi-platform index) the tag pointed to, `sha256:<64 hex>` or `sha512:<128 hex>`.
+   */
+  readonly digest: string;
+
+  /**
+   * When the tag was first resolved to this digest, as an ISO 8601 timestamp.
+   *
+   * @default - not recorded
+   */
+  readonly resolvedAt?: string;
+
+  /**
+   * The media type of the resolved manifest, e.g. `application/vnd.oci.image.index.v1+json` for a multi-platform image.
+   *
+   * @default - not recorded
+   */
+  readonly mediaType?: string;
+}
+
+/**
+ * The tag-to-digest pins of `images.lock.json`, written by `cdk-compliant-ml pin` and read at synth time.
+ *
+ * Synthesis never contacts a registry: `cdk-compliant-ml pin ghcr.io/acme/scorer:1.4.2` resolves the tag once and records the
+ * digest; `ImageLock.fromFile('images.lock.json').resolve('ghcr.io/acme/scorer:1.4.2')` then returns the pinned
+ * `ghcr.io/acme/scorer:1.4.2@sha256:...` reference. Committing the lock makes every synthesis run the same bytes, and
+ * re-pinning shows a tag that moved as a diff.
+ */
+export class ImageLock {
+  /** The default file name of the lock. */
+  public static readonly DEFAULT_FILE_NAME: string = 'images.lock.json';
+
+  /**
+   * Reads a lock file synchronously (relative paths are resolved against the working directory).
+   *
+   * @param file the path of the lock file, e.g. `images.lock.json`
+   */
+  public static fromFile(file: string): ImageLock {
+    const absolute = path.resolve(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(absolute, 'utf-8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const problem = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${(e as Error).message})`;
+      throw new Error(`cannot read the image lock ${file}: ${problem}; create it with \`cdk-compliant-ml pin --lock ${file} <image>:<tag>\``);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`the image lock ${file} is not valid JSON (${(e as Error).message}); `
+        + `restore it from version control or re-create it with \`cdk-compliant-ml pin --lock ${file} <image>:<tag>\``);
+    }
+    return ImageLock.fromJson(json, file);
+  }
+
+  /**
+   * A lock from the parsed JSON of a lock file.
+   *
+   * @param json the parsed content of the lock file
+   * @param source the name shown in error messages (default `images.lock.json`)
+   */
+  public static fromJson(json: any, source?: string): ImageLock {
+    const where = source ?? ImageLock.DEFAULT_FILE_NAME;
+    const bad = (problem: string) => new Error(`invalid image lock ${where}: ${problem}; re-create it with \`cdk-compliant-ml pin\``);
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      throw bad('it is not a JSON object');
+    }
+    if (json.lockfileVersion !== LOCK_VERSION) {
+      throw bad(`lockfileVersion is ${describe(json.lockfileVersion)}, expected ${LOCK_VERSION}`);
+    }
+    const images = json.images;
+    if (!images || typeof images !== 'object' || Array.isArray(images)) {
+      throw bad('"images" is not an object');
+    }
+    const entries: ImageLockEntry[] = [];
+    for (const [key, value] of Object.entries(images as Record<string, any>)) {
+      if (!value || typeof value !== 'object' || typeof value.name !== 'string' || typeof value.tag !== 'string'
+        || typeof value.digest !== 'string') {
+        throw bad(`the entry ${describe(key)} needs the string fields name, tag and digest`);
+      }
+      if (!DIGEST_PATTERN.test(value.digest)) {
+        throw bad(`the digest ${describe(value.digest)} of ${describe(key)} is not sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`);
+      }
+      if (key !== `${value.name}:${value.tag}`) {
+        throw bad(`the key ${describe(key)} does not match its name and tag (${value.name}:${value.tag})`);
+      }
+      entries.push({
+        name: value.name,
+        tag: value.tag,
+        digest: value.digest,
+        resolvedAt: typeof value.resolvedAt === 'string' ? value.resolvedAt : undefined,
+        mediaType: typeof value.mediaType === 'string' ? value.mediaType : undefined,
+      });
+    }
+    return new ImageLock(entries, where);
+  }
+
+  /**
+   * A lock with the given entries (a later entry for the same name and tag replaces an earlier one).
+   *
+   * @param entries the entries
+   * @param source the name shown in error messages (default `images.lock.json`)
+   */
+  public static fromEntries(entries: ImageLockEntry[], source?: string): ImageLock {
+    return new ImageLock(entries, source ?? ImageLock.DEFAULT_FILE_NAME);
+  }
+
+  /**
+   * Where the lock was read from (the name shown in error messages).
+   */
+  public readonly source: string;
+
+  /**
+   * Every entry, sorted by name and tag.
+   */
+  public readonly entries: ImageLockEntry[];
+
+  private constructor(entries: ImageLockEntry[], source: string) {
+    const byKey = new Map<string, ImageLockEntry>();
+    for (const e of entries) {
+      if (!DIGEST_PATTERN.test(e.digest)) {
+        throw new Error(`invalid image lock entry ${e.name}:${e.tag}: the digest ${describe(e.digest)} is not sha256:<64 lowercase hex> `
+          + 'or sha512:<128 lowercase hex>');
+      }
+      byKey.set(`${e.name}:${e.tag}`, { ...e });
+    }
+    this.entries = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+    this.source = source;
+  }
+
+  /**
+   * The pinned reference of a tagged image: the reference as written, followed by `@<digest>` from the lock.
+   *
+   * `python:3.12`, `docker.io/python:3.12` and `docker.io/library/python:3.12` name the same lock entry. A reference that already
+   * carries a digest is returned as it is. Throws, naming the lock file and the `pin` command to run, when the lock has no entry.
+   *
+   * @param reference a tagged reference, e.g. `ghcr.io/acme/scorer:1.4.2`
+   */
+  public resolve(reference: string): ImageReference {
+    const parsed = parseLockReference(reference);
+    if (parsed.digest !== undefined) {
+      return ImageReference.fromString(reference);
+    }
+    const entry = this.findEntry(reference);
+    if (entry === undefined) {
+      throw new Error(`the image lock ${this.source} has no entry for ${describe(reference)} (${parsed.key}); `
+        + `run \`cdk-compliant-ml pin ${reference}\`${this.source === ImageLock.DEFAULT_FILE_NAME ? '' : ` --lock ${this.source}`} `
+        + 'and commit the updated lock');
+    }
+    return ImageReference.fromString(`${reference}@${entry.digest}`);
+  }
+
+  /**
+   * The entry of a tagged reference, or `undefined` when the lock has none.
+   *
+   * @param reference a tagged reference, e.g. `ghcr.io/acme/scorer:1.4.2`
+   */
+  public findEntry(reference: string): ImageLockEntry | undefined {
+    const { key } = parseLockReference(reference);
+    return this.entries.find((e) => `${e.name}:${e.tag}` === key);
+  }
+
+  /**
+   * The lock as the text of `images.lock.json`: keys sorted, two-space indented, ending with a newline.
+   */
+  public toJsonString(): string {
+    const images: Record<string, unknown> = {};
+    for (const e of this.entries) {
+      images[`${e.name}:${e.tag}`] = sortKeys({ ...e });
+    }
+    return `${JSON.stringify({ images, lockfileVersion: LOCK_VERSION }, undefined, 2)}\n`;
+  }
+}
+
+/**
+ * A tagged image reference split the way the lock and the registry client need it.
+ *
+ * @internal
+ */
+export interface LockReference {
+  /** The registry as written, or `docker.io` when the reference names none. */
+  readonly registry: string;
+  /** The repository path; `library/` is prefixed for a one-component Docker Hub name. */
+  readonly repository: string;
+  /** The canonical `registry/repository`. */
+  readonly name: string;
+  /** The tag. */
+  readonly tag: string;
+  /** The digest, when the reference carries one. */
+  readonly digest?: string;
+  /** The lock key: `name:tag`. */
+  readonly key: string;
+}
+
+/**
+ * Parses a tagged image reference (validated with `ImageReference`'s grammar) into its canonical lock name.
+ *
+ * @internal
+ */
+export function parseLockReference(reference: string): LockReference {
+  if (typeof reference !== 'string' || reference.trim() === '') {
+    throw new Error(`invalid image reference ${describe(reference)}: it is empty; write it as [registry/]repository:tag`);
+  }
+  const pinned = reference.includes('@');
+  let ref: ImageReference;
+  try {
+    ref = ImageReference.fromString(pinned ? reference : `${reference}@${PLACEHOLDER_DIGEST}`);
+  } catch (e) {
+    throw new Error((e as Error).message.split(`@${PLACEHOLDER_DIGEST}`).join(''));
+  }
+  if (ref.tag === undefined) {
+    if (pinned) {
+      return { ...canonical(ref.registry, ref.repository, ''), digest: ref.digest };
+    }
+    throw new Error(`invalid image reference ${describe(reference)}: it has no tag, so there is nothing to pin; `
+      + 'name a version tag, e.g. ghcr.io/acme/scorer:1.4.2 (`latest` is refused, see IMG-2)');
+  }
+  return { ...canonical(ref.registry, ref.repository, ref.tag), digest: pinned ? ref.digest : undefined };
+}
+
+function canonical(registry: string | undefined, repository: string, tag: string) {
+  const reg = registry === undefined || DOCKER_HUB_ALIASES.includes(registry) ? DOCKER_HUB : registry;
+  const repo = reg === DOCKER_HUB && !repository.includes('/') ? `library/${repository}` : repository;
+  const name = `${reg}/${repo}`;
+  return { registry: reg, repository: repo, name, tag, key: `${name}:${tag}` };
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) {
+    if (o[k] !== undefined) {
+      out[k] = o[k];
+    }
+  }
+  return out;
+}
