@@ -88,6 +88,8 @@ registerCollector({ backend: Backend.KUBERNETES, collect: collectK8sWorkloads })
 interface HookState {
   inSynth: boolean;
   cached?: { readonly report: ComplianceReport; readonly errors: string[] };
+  /** Inside one synth: the JSON of our constructs' objects, rendered once for the report and reused for the manifests. */
+  rendered?: WeakMap<ApiObject, Manifest>;
 }
 
 const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
@@ -144,6 +146,7 @@ function wrapSynth(app: App, state: HookState): void {
   const session = <T>(body: () => T, onEnd: (report: ComplianceReport | undefined) => void): T => {
     state.inSynth = true;
     state.cached = undefined;
+    state.rendered = new WeakMap();
     try {
       return body();
     } finally {
@@ -151,6 +154,7 @@ function wrapSynth(app: App, state: HookState): void {
       const report = (state as HookState).cached?.report;
       state.inSynth = false;
       state.cached = undefined;
+      state.rendered = undefined;
       onEnd(report);
     }
   };
@@ -160,4 +164,29 @@ function wrapSynth(app: App, state: HookState): void {
     }
   });
   app.synthYaml = () => session(() => synthYaml.call(app), () => undefined);
+}
+
+/**
+ * Makes `obj.toJson()` render at most once per `synth()`/`synthYaml()` of its app: the report (built in the app's validation)
+ * and the manifests written afterwards then share one rendering. Nothing runs between the two but other validations, and
+ * outside a synth every call renders afresh, as cdk8s does.
+ *
+ * @internal
+ */
+export function renderOncePerSynth(obj: ApiObject): void {
+  const render = obj.toJson.bind(obj);
+  const slots = obj.node.root as unknown as Record<symbol, HookState | undefined>;
+  obj.toJson = () => {
+    const cache = slots[HOOK_SLOT]?.rendered;
+    if (!cache) {
+      return render();
+    }
+    const hit = cache.get(obj);
+    if (hit !== undefined) {
+      return hit;
+    }
+    const json = render();
+    cache.set(obj, json);
+    return json;
+  };
 }

@@ -13,7 +13,7 @@ import { evaluateK8sWorkload } from './checks/workload-checks';
 import { FLUENT_BIT_IMAGE, renderFluentBitConfig } from './fluent-bit';
 import { chartSignaturePolicies } from './image-signature-policy';
 import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
-import { installK8sReportHook, K8S_WORKLOAD_BRAND } from './report-hook';
+import { installK8sReportHook, K8S_WORKLOAD_BRAND, renderOncePerSynth } from './report-hook';
 
 /**
  * The log shipping used when none is given: a Fluent Bit sidecar forwarding to an in-cluster aggregator.
@@ -60,6 +60,11 @@ export abstract class K8sWorkloadBase extends Construct {
    * whose constructor threw (and that a test caught) stays in the tree half-built and is never asked for its entry.
    */
   public _reportReady(): void {
+    for (const c of this.node.findAll()) {
+      if (c instanceof ApiObject) {
+        renderOncePerSynth(c);
+      }
+    }
     Object.defineProperty(this, K8S_WORKLOAD_BRAND, { value: true });
   }
 

@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ComplianceReport } from '../../src/compliance';
 import { ImageReference } from '../../src/core';
@@ -105,4 +107,28 @@ test('scales linearly: each object of a chart with foreign workloads is rendered
   } finally {
     spy.mockRestore();
   }
+});
+
+describe('rendering shared between the report and the manifests', () => {
+  test('outside a synth every toJson() renders afresh, so later changes show', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const svc = new CompliantModelService(chart, 'scorer', {
+      image: ImageReference.fromString(`ghcr.io/acme/s:1@sha256:${'a'.repeat(64)}`), model: { name: 's', version: '1' },
+    });
+    expect(svc.deployment.toJson().metadata.labels.team).toBeUndefined();
+    svc.deployment.metadata.addLabel('team', 'risk');
+    expect(svc.deployment.toJson().metadata.labels.team).toBe('risk');
+  });
+
+  test('app.synth() writes the same manifests as synthYaml()', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new CompliantModelService(chart, 'scorer', {
+      image: ImageReference.fromString(`ghcr.io/acme/s:1@sha256:${'a'.repeat(64)}`), model: { name: 's', version: '1' },
+    });
+    const yaml = app.synthYaml();
+    app.synth();
+    expect(fs.readFileSync(path.join(app.outdir, 'c.k8s.yaml'), 'utf-8')).toBe(yaml);
+  });
 });
