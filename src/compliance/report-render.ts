@@ -124,13 +124,15 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A copy without undefined fields, built key by key (no `delete`, which would turn the objects slow for JSON.stringify). */
 function prune<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
   for (const key of Object.keys(o)) {
-    if (o[key] === undefined) {
-      delete o[key];
+    if (o[key] !== undefined) {
+      out[key] = o[key];
     }
   }
-  return o;
+  return out as T;
 }
 
 function cell(text: string): string {
