@@ -157,6 +157,25 @@ function runApp(dir: string, script: string, envVar: string, filePattern: RegExp
   console.log(`package:test: ${script} wrote ${files.filter((f) => !f.startsWith('.')).join(', ')}; report: ${JSON.stringify(report.summary)}`);
 }
 
+/**
+ * The installed `cdk-compliant-ml` bin (with its bundled dependencies) checks what the two apps wrote: the manifests and the
+ * template, with `--enforce`, so a violation or a crash fails the test.
+ */
+function runCli(dir: string): void {
+  const bin = path.join(dir, 'node_modules', '.bin', 'cdk-compliant-ml');
+  const out = step('cdk-compliant-ml check --enforce (the installed bin)', () => sh(bin, [
+    'check', '--enforce', '--format', 'json', '--no-report', path.join(dir, 'out-k8s-app'), path.join(dir, 'out-ecs-app', 'FraudServing.template.json'),
+  ], dir));
+  const report = JSON.parse(out);
+  const kinds = report.workloads.map((w: { kind: string }) => w.kind).sort();
+  // the manifests name Kubernetes kinds; the template metadata keeps the ECS constructs' kinds (and waivers)
+  const expected = ['CompliantModelService', 'CompliantTrainingJob', 'CronJob', 'Deployment'];
+  if (report.summary.violated !== 0 || JSON.stringify(kinds) !== JSON.stringify(expected)) {
+    throw new Error(`cdk-compliant-ml check: ${report.summary.violated} violated control(s), workloads ${JSON.stringify(kinds)}`);
+  }
+  console.log(`package:test: the bin checked ${kinds.length} workloads (${kinds.join(', ')}): no violation`);
+}
+
 function main(): void {
   const keep = process.argv.includes('--keep');
   const started = Date.now();
@@ -177,6 +196,7 @@ function main(): void {
     ], dir));
     runApp(dir, 'k8s-app.js', 'CDK8S_OUTDIR', /\.k8s\.yaml$/, ['fraud/retrain', 'fraud/scorer']);
     runApp(dir, 'ecs-app.js', 'CDK_OUTDIR', /\.template\.json$/, ['FraudServing/Retrain', 'FraudServing/Scorer']);
+    runCli(dir);
   } finally {
     if (keep) {
       console.log(`package:test: kept the consumer project in ${dir}`);

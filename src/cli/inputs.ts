@@ -39,6 +39,11 @@ export interface ReadInputs {
 /** The file name given for standard input. @internal */
 export const STDIN = '-';
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
+/**
+ * JSON files that a directory of synthesized output holds besides manifests and templates: the report this tool and synthesis
+ * write, the cloud assembly's own files, and project files. Skipped in directory walks (named explicitly, they are read).
+ */
+const NOT_MANIFESTS = /^(compliance-report|manifest|tree|policy-validation-report|cdk|cdk\.context|package|package-lock|tsconfig[\w.-]*)\.json$|\.(assets|metadata)\.json$/i;
 
 // CloudFormation's short-form intrinsic functions (YAML tags), each as a scalar, sequence and mapping tag.
 const CFN_FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform',
@@ -61,7 +66,8 @@ function splitGetAtt(s: string): string[] {
 
 /**
  * Expands the paths given on the command line into files: directories recursively (`.yaml`, `.yml` and `.json` files and
- * Dockerfiles by name, skipping hidden directories and `node_modules`), in sorted order. Missing paths become problems.
+ * Dockerfiles by name, skipping hidden directories, `node_modules`, reports and cloud-assembly metadata), in sorted order.
+ * Missing paths become problems.
  *
  * @internal
  */
@@ -75,7 +81,7 @@ export function expandPaths(paths: string[]): { files: string[]; problems: Input
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') {
           walk(full);
         }
-      } else if (EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) || isDockerfileName(entry.name)) {
+      } else if ((EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) && !NOT_MANIFESTS.test(entry.name)) || isDockerfileName(entry.name)) {
         files.push(full);
       }
     }

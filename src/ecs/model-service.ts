@@ -87,7 +87,6 @@ export class CompliantModelService extends EcsWorkloadBase {
       logging: this.logging,
     }, this._acknowledged);
     this.taskDefinition = this.task.taskDefinition;
-    this._recordMetadata(this.taskDefinition, 'CompliantModelService');
     this.container = this.task.container;
     this.task.container.addEnvironment('INFERENCE_LOG_GROUP', this.task.logGroup.logGroupName);
     this.task.logGroup.grantWrite(this.task.taskRole);

@@ -75,6 +75,8 @@ export abstract class EcsWorkloadBase extends Construct {
    * constructor threw (and that a test caught) stays out of the report instead of breaking it.
    */
   public _reportReady(): void {
+    const subject = this._reportSubject();
+    this._recordMetadata(subject.taskDefinition, subject.kind);
     Object.defineProperty(this, ECS_WORKLOAD_BRAND, { value: true });
   }
 

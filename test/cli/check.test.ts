@@ -2,8 +2,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { App as CdkApp, Stack } from 'aws-cdk-lib';
+import { App, Chart } from 'cdk8s';
 import { FIXTURES, runCli, tmpdir } from './support';
 import { ComplianceReport } from '../../src/compliance';
+import { ImageReference } from '../../src/core';
+import * as ecs from '../../src/ecs';
+import * as k8s from '../../src/k8s';
 
 const fx = (name: string) => path.join(FIXTURES, name);
 const HELM = fx('helm-release.yaml');
@@ -187,4 +192,26 @@ describe('help, version and exit codes', () => {
     expect(res.status).toBe(1);
     expect(fs.existsSync(path.join(out, 'compliance-report.json'))).toBe(true);
   }, 60_000);
+});
+
+describe('check on the output directories of a synth', () => {
+  test('a cloud assembly and a cdk8s dist directory: reports and assembly metadata are skipped, workloads are checked', async () => {
+    const image = ImageReference.fromString(`ghcr.io/acme/scorer:1.0.0@sha256:${'d'.repeat(64)}`);
+    const cdkOut = tmpdir();
+    const cdkApp = new CdkApp({ outdir: cdkOut });
+    new ecs.CompliantModelService(new Stack(cdkApp, 'Serving'), 'Api', { image, model: { name: 'scorer', version: '1.0.0' } });
+    cdkApp.synth();
+    const dist = tmpdir();
+    const k8sApp = new App({ outdir: dist });
+    new k8s.CompliantModelService(new Chart(k8sApp, 'serving'), 'api', { image, model: { name: 'scorer', version: '1.0.0' } });
+    k8sApp.synth();
+    expect(fs.readdirSync(cdkOut)).toEqual(expect.arrayContaining(['manifest.json', 'tree.json', 'compliance-report.json']));
+
+    const r = await runCli(['check', '--no-report', '--enforce', '--format', 'json', cdkOut, dist]);
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.workloads.map((w: any) => w.kind).sort()).toEqual(['CompliantModelService', 'Deployment']);
+    expect(json.summary.violated).toBe(0);
+  });
 });
