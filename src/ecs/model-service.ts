@@ -63,28 +63,20 @@ export class CompliantModelService extends EcsWorkloadBase {
     }
     const modelCache = props.modelCachePath ?? '/models';
     this.task = renderTask(this, {
-      image: this.image,
-      repository: props.repository,
-      placement: this.placement,
+      ...this._sharedTaskSpec(props),
       cpu,
       memoryMiB,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
-      gpuCount: props.gpuCount ?? 0,
-      user: this._user(props.user),
       readonlyRootFilesystem: readonlyRoot,
-      environment: props.environment ?? {},
       systemEnvironment: {
         MODEL_NAME: this.model.name,
         MODEL_VERSION: this.model.version,
         MODEL_CACHE_DIR: modelCache,
         INFERENCE_LOG_STREAM: 'inference',
       },
-      secrets: props.secrets,
       dockerLabels: this._dockerLabels({ model: this.model, imageProvenance: props.imageProvenance }),
       scratchVolumes: { 'tmp': '/tmp', 'model-cache': modelCache },
       port,
       healthCheck: this.healthCheck(props, port, liveness, load),
-      logging: this.logging,
     }, this._acknowledged);
     this.taskDefinition = this.task.taskDefinition;
     this.container = this.task.container;

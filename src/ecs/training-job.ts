@@ -106,24 +106,17 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
     }
 
     this.task = renderTask(this, {
-      image: this.image,
-      repository: props.repository,
-      placement: this.placement,
+      ...this._sharedTaskSpec(props),
       cpu,
       memoryMiB,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
-      gpuCount: props.gpuCount ?? 0,
-      user: this._user(props.user),
       readonlyRootFilesystem: true,
       command: props.command,
-      environment: props.environment ?? {},
       systemEnvironment: {
         CHECKPOINT_DIR: checkpointDir,
         ...(props.codeRevision ? { CODE_REVISION: props.codeRevision } : {}),
         ...(this.model ? { MODEL_NAME: this.model.name, MODEL_VERSION: this.model.version } : {}),
         ...(props.artifactBucket ? { ARTIFACT_BUCKET: props.artifactBucket.bucketName } : {}),
       },
-      secrets: props.secrets,
       dockerLabels: this._dockerLabels({
         model: this.model,
         datasets: this.datasets,
@@ -131,7 +124,6 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
         extra: { [`run.${PROVENANCE_PREFIX}/code-revision`]: props.codeRevision },
       }),
       scratchVolumes: { tmp: '/tmp', checkpoints: checkpointDir },
-      logging: this.logging,
     }, this._acknowledged);
     this.taskDefinition = this.task.taskDefinition;
     this.container = this.task.container;

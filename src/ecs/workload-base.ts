@@ -7,7 +7,7 @@ import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
 import { ECS_WORKLOAD_BRAND, installEcsReportHook } from './report-hook';
-import { fargateMemoryOptions } from './task';
+import { TaskSpec, fargateMemoryOptions } from './task';
 import { EcsWorkloadProps } from './workload-props';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
@@ -117,6 +117,22 @@ export abstract class EcsWorkloadBase extends Construct {
     if (!this.waivers.some((w) => w.control === control)) {
       throw propError(this, prop, value, `${why} (control ${control})`, `keep the default, or add a waiver { control: '${control}', reason: '...' }`);
     }
+  }
+
+  /** @internal The task settings every ECS construct takes from the shared props unchanged. */
+  public _sharedTaskSpec(props: EcsWorkloadProps): Pick<TaskSpec,
+    'image' | 'repository' | 'placement' | 'ephemeralStorageGiB' | 'gpuCount' | 'user' | 'environment' | 'secrets' | 'logging'> {
+    return {
+      image: this.image,
+      repository: props.repository,
+      placement: this.placement,
+      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      gpuCount: props.gpuCount ?? 0,
+      user: this._user(props.user),
+      environment: props.environment ?? {},
+      secrets: props.secrets,
+      logging: this.logging,
+    };
   }
 
   /** @internal The validated `uid:gid` (SEC-1). */
