@@ -5,6 +5,7 @@ import { ControlScope } from '../../compliance/control';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
 import { WorkloadDefaults } from '../../core/defaults';
+import { renderedDigest } from '../../core/patterns';
 import { scanFinding } from '../../core/scan-validation';
 
 /** Environment or secret names that declare the inference-record sink (LOG-4). */
@@ -72,7 +73,8 @@ function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<st
   const evidence: string[] = [];
   for (const { c, path } of t.containers) {
     const image = flatten(c.Image);
-    const digests = image.includes('@') ? [image.slice(image.lastIndexOf('@') + 1)] : [];
+    const digest = renderedDigest(image);
+    const digests = digest === undefined ? [] : [digest];
     const recorded = scanFinding(c.DockerLabels ?? {}, digests, (k, v) => t.ev(`${path}.DockerLabels["${k}"]`, v));
     if (recorded?.status === ControlStatus.VIOLATED) {
       return recorded;

@@ -2,7 +2,7 @@
 import { CfnResourceJson, TemplateView, flatten } from './template';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
-import { DIGEST_PATTERN, SECRET_ENV_NAME_PATTERN } from '../../core/patterns';
+import { hasAcceptableTag, isPinnedReference, SECRET_ENV_NAME_PATTERN } from '../../core/patterns';
 
 const MIN_ID = 10000;
 const OCI_REQUIRED = ['org.opencontainers.image.source', 'org.opencontainers.image.revision'];
@@ -41,18 +41,9 @@ export class TaskView {
 /** IMG-1, IMG-2, IMG-3 on every container image (intrinsics flattened, so token names with a literal digest pass). @internal */
 export function imageChecks(t: TaskView): Finding[] {
   const image = (c: any) => flatten(c.Image);
-  const pinned = (c: any) => {
-    const at = image(c).lastIndexOf('@');
-    return at >= 0 && DIGEST_PATTERN.test(image(c).slice(at + 1));
-  };
-  const tagOk = (c: any) => {
-    const name = image(c).split('@')[0];
-    const tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.slice(name.lastIndexOf(':') + 1) : undefined;
-    return tag !== 'latest' && (tag !== undefined || pinned(c));
-  };
   return [
-    t.each('IMG-1', 'Image', pinned, image),
-    t.each('IMG-2', 'Image', tagOk, image),
+    t.each('IMG-1', 'Image', (c) => isPinnedReference(image(c)), image),
+    t.each('IMG-2', 'Image', (c) => hasAcceptableTag(image(c)), image),
     t.fargate
       ? { id: 'IMG-3', status: ControlStatus.RUNTIME_MANAGED, evidence: [t.ev('RequiresCompatibilities', t.props.RequiresCompatibilities) + ': Fargate pulls the image on every task start'] }
       : { id: 'IMG-3', status: ControlStatus.EXTERNAL, evidence: ['on EC2 the pull behaviour is the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances'] },

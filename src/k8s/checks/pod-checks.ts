@@ -1,18 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ControlStatus } from '../../compliance/report-model';
-import { DIGEST_PATTERN, SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../../core/patterns';
+import { hasAcceptableTag, isPinnedReference, SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../../core/patterns';
 import { ANNOTATION_PREFIX } from '../metadata';
 import { PodView } from './manifest';
 import { Finding, verdict } from '../../compliance/finding';
 
 const MIN_ID = 10000;
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-
-/** True when an image reference ends in `@<registered digest>`. */
-function isPinned(image: string): boolean {
-  const at = image.lastIndexOf('@');
-  return at >= 0 && DIGEST_PATTERN.test(image.slice(at + 1));
-}
 
 /** IMG-1, IMG-2, IMG-3: digest pinning, no `latest`, pull policy. @internal */
 export function imageChecks(p: PodView): Finding[] {
@@ -21,11 +15,8 @@ export function imageChecks(p: PodView): Finding[] {
   const always: string[] = []; const notAlways: string[] = [];
   for (const { c, path } of p.containers) {
     const image = String(c.image ?? '');
-    (isPinned(image) ? pinned : unpinned).push(p.ev(`${path}.image`, image));
-    const name = image.split('@')[0];
-    const tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.slice(name.lastIndexOf(':') + 1) : undefined;
-    const okTag = tag !== 'latest' && (tag !== undefined || isPinned(image));
-    (okTag ? tagged : untagged).push(p.ev(`${path}.image`, image));
+    (isPinnedReference(image) ? pinned : unpinned).push(p.ev(`${path}.image`, image));
+    (hasAcceptableTag(image) ? tagged : untagged).push(p.ev(`${path}.image`, image));
     (c.imagePullPolicy === 'Always' ? always : notAlways).push(p.ev(`${path}.imagePullPolicy`, c.imagePullPolicy ?? null));
   }
   return [verdict('IMG-1', pinned, unpinned), verdict('IMG-2', tagged, untagged), verdict('IMG-3', always, notAlways)];

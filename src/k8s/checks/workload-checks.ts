@@ -8,6 +8,7 @@ import { LOG_SHIPPING_ANNOTATION } from '../metadata';
 import { Manifest, PodView, selects } from './manifest';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
 import { Finding, applyWaivers, verdict } from '../../compliance/finding';
+import { renderedDigest } from '../../core/patterns';
 
 /** AVL-1..4 for a DaemonSet: redundancy and placement follow the node pool, so only the rollout is checked. */
 function daemonSetAvailability(p: PodView): Finding[] {
@@ -91,7 +92,7 @@ export function jobChecks(p: PodView, minTtlSeconds: number): Finding[] {
 
 /** The digests the pod's images are pinned by. */
 function imageDigests(p: PodView): string[] {
-  return p.containers.map(({ c }) => String(c.image ?? '')).filter((i) => i.includes('@')).map((i) => i.slice(i.lastIndexOf('@') + 1));
+  return p.containers.flatMap(({ c }) => renderedDigest(String(c.image ?? '')) ?? []);
 }
 
 /**
