@@ -2,7 +2,8 @@
  * The hand-written cdk8s equivalent of one `k8s.CompliantModelService` with default props: the same six hardened objects
  * (ServiceAccount, log-shipper ConfigMap, Deployment with the native Fluent Bit sidecar, Service, PodDisruptionBudget,
  * NetworkPolicy), written with the cdk8s-plus-27 L1 `k8s.Kube*` types, as a careful platform engineer would without the
- * library: no validation, no report, literals where the library computes values.
+ * library: no validation, no report, literals where the library computes values. The caller passes the same object name the
+ * library derives (path plus hash), so both sides render byte-identical manifests.
  *
  * cdk8s-plus-27's 1.27 types have no `restartPolicy` on containers, so the native sidecar needs the same `toJson()`
  * override the library uses (a JSON patch applied after the typed serialization).
@@ -174,7 +175,7 @@ export function handwrittenK8sService(scope: Construct, id: string, s: Handwritt
   new k8s.KubeNetworkPolicy(c, 'NetworkPolicy', {
     metadata: { name: s.name, labels },
     spec: {
-      podSelector: { matchLabels: selector },
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': s.name } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: {} }], ports: [tcp(8080)] }],
       egress: [

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { collectWorkloads, COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import { ControlStatus, WorkloadReport } from './report-model';
 import { complianceModeOf, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, setComplianceMode } from './report-output';
-import { canonicalReport, renderMarkdown } from './report-render';
+import { canonicalReport, reportJsonChunks, reportMarkdownChunks } from './report-render';
 
 /**
  * A control that a workload violates without a waiver.
@@ -98,17 +98,37 @@ export class ComplianceReport {
   }
 
   /**
-   * The report as JSON text: two-space indented, ending with a newline.
+   * The report as JSON text ending with a newline: two-space indented down to each control and each acknowledged rule, which
+   * take one line each, so a change of one control is a one-line diff and large apps do not pay for indenting every evidence
+   * string.
    */
   public toJsonString(): string {
-    return `${JSON.stringify(this.canonical(), undefined, 2)}\n`;
+    return [...this._jsonChunks()].join('');
   }
 
   /**
    * The report as Markdown: a status summary and one table per workload.
    */
   public toMarkdown(): string {
-    return renderMarkdown(this.workloads, this.canonical());
+    return [...this._markdownChunks()].join('');
+  }
+
+  /**
+   * `toJsonString()` in pieces (one per workload), for writers that should not hold the whole text.
+   *
+   * @internal
+   */
+  public _jsonChunks(): Iterable<string> {
+    return reportJsonChunks(this.canonical());
+  }
+
+  /**
+   * `toMarkdown()` in pieces (one per workload), for writers that should not hold the whole text.
+   *
+   * @internal
+   */
+  public _markdownChunks(): Iterable<string> {
+    return reportMarkdownChunks(this.canonical());
   }
 
   /**

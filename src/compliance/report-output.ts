@@ -58,8 +58,38 @@ export function complianceModeOf(scope: IConstruct): ComplianceMode {
  */
 export function writeReportFiles(outdir: string, report: ComplianceReport): void {
   fs.mkdirSync(outdir, { recursive: true });
-  fs.writeFileSync(path.join(outdir, REPORT_JSON_FILE), report.toJsonString());
-  fs.writeFileSync(path.join(outdir, REPORT_MARKDOWN_FILE), report.toMarkdown());
+  writeChunks(path.join(outdir, REPORT_JSON_FILE), report._jsonChunks());
+  writeChunks(path.join(outdir, REPORT_MARKDOWN_FILE), report._markdownChunks());
+}
+
+/** The size of the buffer the report files are written through. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Writes the concatenation of `chunks` to `file` (replacing it) through one buffer: each chunk is encoded straight into the
+ * buffer, so the multi-megabyte report of a large app never exists as one string (nor as joined batches of strings).
+ */
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
+    for (const chunk of chunks) {
+      // UTF-8 needs at most 3 bytes per UTF-16 code unit
+      if (used + chunk.length * 3 > buffer.length) {
+        fs.writeSync(fd, buffer, 0, used);
+        used = 0;
+      }
+      if (chunk.length * 3 > buffer.length) {
+        fs.writeSync(fd, chunk);
+      } else {
+        used += buffer.write(chunk, used);
+      }
+    }
+    fs.writeSync(fd, buffer, 0, used);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

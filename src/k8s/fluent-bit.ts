@@ -46,6 +46,22 @@ export function renderFluentBitConfig(shipping: LogShipping, records: Record<str
   ].join('\n\n') + '\n';
 }
 
+let defaultShipperImage: string | undefined;
+
+/**
+ * The log shipper's image: the one given in `shipping`, else the pinned default (parsed once per process, so it is checked
+ * like any other reference).
+ *
+ * @internal
+ */
+export function shipperImage(shipping: LogShipping): string {
+  if (shipping.image) {
+    return shipping.image.toString();
+  }
+  defaultShipperImage ??= ImageReference.fromString(FLUENT_BIT_IMAGE).toString();
+  return defaultShipperImage;
+}
+
 /**
  * The Fluent Bit native sidecar: an init container with `restartPolicy: Always` (added by a JSON patch, since the
  * Kubernetes 1.27 types of cdk8s-plus-27 lack the field), hardened like the main container.
@@ -55,7 +71,7 @@ export function renderFluentBitConfig(shipping: LogShipping, records: Record<str
 export function fluentBitSidecar(shipping: LogShipping, user: number, group: number): k8s.Container {
   return {
     name: 'log-shipper',
-    image: (shipping.image ?? ImageReference.fromString(FLUENT_BIT_IMAGE)).toString(),
+    image: shipperImage(shipping),
     imagePullPolicy: 'Always',
     command: ['/fluent-bit/bin/fluent-bit'],
     args: ['-c', `${CONFIG_DIR}/fluent-bit.conf`],

@@ -319,8 +319,9 @@ export function chartSignaturePolicies(scope: IConstruct): Manifest[] {
 }
 
 function isSignaturePolicy(apiVersion: unknown, kind: unknown): boolean {
-  const group = typeof apiVersion === 'string' ? apiVersion.split('/')[0] : '';
-  return (group === 'kyverno.io' && kind === 'ClusterPolicy') || (group === 'policy.sigstore.dev' && kind === 'ClusterImagePolicy');
+  // the kind first: it rules out almost every object without splitting its apiVersion
+  return (kind === 'ClusterPolicy' || kind === 'ClusterImagePolicy') && typeof apiVersion === 'string'
+    && (kind === 'ClusterPolicy' ? apiVersion.startsWith('kyverno.io/') : apiVersion.startsWith('policy.sigstore.dev/'));
 }
 
 /** One way a policy object verifies images: its patterns, whether it blocks, and where in the object it sits. */

@@ -87,9 +87,11 @@ registerCollector({ backend: Backend.KUBERNETES, collect: collectK8sWorkloads })
 /** Per-app state of the hook: inside one `synth()`/`synthYaml()` the report is built once and warnings print once. */
 interface HookState {
   inSynth: boolean;
-  cached?: { readonly report: ComplianceReport; readonly errors: string[] };
+  /** Inside `synth()` (not `synthYaml()`): where the report files go, written as soon as the report is built. */
+  outdir?: string;
+  cached?: { readonly errors: string[] };
   /** Inside one synth: the JSON of our constructs' objects, rendered once for the report and reused for the manifests. */
-  rendered?: WeakMap<ApiObject, Manifest>;
+  rendered?: Map<ApiObject, Manifest>;
 }
 
 const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
@@ -98,8 +100,9 @@ const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
  * Installs the report hook once per app (the root of `scope`):
  * - a validation on the root that builds the report and, in `ENFORCE` mode, returns one error per violated control (cdk8s
  *   then fails listing all of them) or, in `REPORT` mode, prints one warning per violation to stderr;
- * - when the root is a cdk8s `App`, a wrapper of its `synth()` that writes `compliance-report.json` and `.md` into
- *   `app.outdir` (also when enforcement fails, so the report shows why); `synthYaml()` writes no file.
+ * - when the root is a cdk8s `App`, a wrapper of its `synth()` under which that validation also writes
+ *   `compliance-report.json` and `.md` into `app.outdir` (also when enforcement fails, so the report shows why);
+ *   `synthYaml()` writes no file.
  *
  * Throws at once when the context key `cdk-compliant-ml:mode` holds an invalid value.
  *
@@ -135,7 +138,12 @@ function validateApp(root: IConstruct, state: HookState): string[] {
     return [`cdk-compliant-ml could not build the compliance report: ${(e as Error).message}`];
   }
   if (state.inSynth) {
-    state.cached = { report, errors };
+    state.cached = { errors };
+    if (state.outdir !== undefined) {
+      // written now, before cdk8s renders the manifests (also when enforcement fails, so the report shows why); the report's
+      // evidence is then garbage while the manifests are serialized, which keeps large apps' heaps small
+      writeReportFiles(state.outdir, report);
+    }
   }
   return errors;
 }
@@ -143,27 +151,22 @@ function validateApp(root: IConstruct, state: HookState): string[] {
 function wrapSynth(app: App, state: HookState): void {
   const synth = app.synth;
   const synthYaml = app.synthYaml;
-  const session = <T>(body: () => T, onEnd: (report: ComplianceReport | undefined) => void): T => {
+  const session = <T>(body: () => T, outdir: string | undefined): T => {
     state.inSynth = true;
+    state.outdir = outdir;
     state.cached = undefined;
-    state.rendered = new WeakMap();
+    state.rendered = new Map();
     try {
       return body();
     } finally {
-      // read through the interface: TypeScript cannot see that body() set the cache
-      const report = (state as HookState).cached?.report;
       state.inSynth = false;
+      state.outdir = undefined;
       state.cached = undefined;
       state.rendered = undefined;
-      onEnd(report);
     }
   };
-  app.synth = () => session(() => synth.call(app), (report) => {
-    if (report) {
-      writeReportFiles(app.outdir, report);
-    }
-  });
-  app.synthYaml = () => session(() => synthYaml.call(app), () => undefined);
+  app.synth = () => session(() => synth.call(app), app.outdir);
+  app.synthYaml = () => session(() => synthYaml.call(app), undefined);
 }
 
 /**

@@ -10,7 +10,7 @@ import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 import { evaluateK8sWorkload } from './checks/workload-checks';
-import { FLUENT_BIT_IMAGE, renderFluentBitConfig } from './fluent-bit';
+import { renderFluentBitConfig, shipperImage } from './fluent-bit';
 import { chartSignaturePolicies } from './image-signature-policy';
 import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
 import { installK8sReportHook, K8S_WORKLOAD_BRAND, renderOncePerSynth } from './report-hook';
@@ -98,7 +98,7 @@ export abstract class K8sWorkloadBase extends Construct {
   public _imagesOf(shipping: LogShipping): string[] {
     const images = [this.image.toString()];
     if (shipping.mode === LogShippingMode.SIDECAR) {
-      images.push((shipping.image ?? ImageReference.fromString(FLUENT_BIT_IMAGE)).toString());
+      images.push(shipperImage(shipping));
     }
     return images;
   }

@@ -50,6 +50,28 @@ test('writeReportFiles creates the directory and writes the JSON and Markdown re
   expect([ComplianceReport.JSON_FILE_NAME, ComplianceReport.MARKDOWN_FILE_NAME]).toEqual(['compliance-report.json', 'compliance-report.md']);
 });
 
+test('writeReportFiles: files of several megabytes, non-ASCII text and a chunk larger than the write buffer come out byte for byte', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-output-'));
+  const many: WorkloadReport[] = Array.from({ length: 400 }, (_, i) => ({
+    ...bad,
+    path: `team-${String(i).padStart(3, '0')}/web`,
+    controls: bad.controls.map((c) => ({ ...c, evidence: [...c.evidence, `Überprüfung ✓ ${'x'.repeat(2000)} ${i}`] })),
+  }));
+  // one evidence string of 600 000 characters: larger than a third of the 1 MiB buffer, so it is written on its own
+  many.push({ ...clean, controls: [{ ...clean.controls[0], evidence: ['é'.repeat(600_000)] }] });
+  const report = ComplianceReport.fromWorkloads(many);
+  writeReportFiles(dir, report);
+  const json = fs.readFileSync(path.join(dir, ComplianceReport.JSON_FILE_NAME), 'utf-8');
+  const md = fs.readFileSync(path.join(dir, ComplianceReport.MARKDOWN_FILE_NAME), 'utf-8');
+  expect(Buffer.byteLength(json)).toBeGreaterThan(2 * 1024 * 1024);
+  expect(json).toBe(report.toJsonString());
+  expect(md).toBe(report.toMarkdown());
+  expect(JSON.parse(json).workloads).toHaveLength(401);
+  // a second write replaces the files instead of appending
+  writeReportFiles(dir, ComplianceReport.fromWorkloads([clean]));
+  expect(fs.readFileSync(path.join(dir, ComplianceReport.JSON_FILE_NAME), 'utf-8')).toBe(ComplianceReport.fromWorkloads([clean]).toJsonString());
+});
+
 test('mode resolution: REPORT by default, the context key, setMode first; other values are errors', () => {
   expect(complianceModeOf(root())).toBe(ComplianceMode.REPORT);
   expect(complianceModeOf(root({ 'cdk-compliant-ml:mode': 'enforce' }))).toBe(ComplianceMode.ENFORCE);

@@ -45,6 +45,39 @@ test('rendering is deterministic: input order does not change the bytes', () => 
   expect(one.toJsonString().endsWith('}\n')).toBe(true);
 });
 
+test('JSON text: indented down to the controls, one line per control and per acknowledged rule, parsing back to toJson()', () => {
+  const withAcks: WorkloadReport = {
+    ...workloadA,
+    path: 'batch/acked',
+    acknowledgedRules: [
+      { rule: 'AwsSolutions-ECS2', reason: 'no secrets in the environment', path: 'batch/acked/Task' },
+      { rule: 'AwsSolutions-IAM5', reason: 'ecr:GetAuthorizationToken has no resource', path: 'batch/acked/Role' },
+    ],
+  };
+  const report = ComplianceReport.fromWorkloads([workloadB, workloadA, withAcks]);
+  const text = report.toJsonString();
+  expect(JSON.parse(text)).toEqual(report.toJson());
+  const lines = text.split('\n');
+  expect(lines.slice(0, 3)).toEqual(['{', '  "schemaVersion": "1",', '  "generator": "cdk-compliant-ml",']);
+  expect(lines).toContain('      "controls": [');
+  expect(lines).toContain('        {"id":"IMG-1","status":"violated","articles":["Art. 15(1)"],'
+    + '"evidence":["Deployment legacy image \\"python:3.12\\" has no digest"]}');
+  expect(lines).toContain('        {"id":"AVL-1","status":"waived","articles":["Art. 15(4)"],"evidence":["replicas=1"],'
+    + '"waiver":{"control":"AVL-1","reason":"one GPU | in dev","expires":"2027-01-01"}}');
+  // acknowledged rules sorted by resource path, one per line
+  expect(lines).toContain('        {"rule":"AwsSolutions-IAM5","reason":"ecr:GetAuthorizationToken has no resource","path":"batch/acked/Role"},');
+  expect(lines).toContain('        {"rule":"AwsSolutions-ECS2","reason":"no secrets in the environment","path":"batch/acked/Task"}');
+  // every control is exactly one line
+  const controlLines = lines.filter((l) => l.startsWith('        {"id":'));
+  expect(controlLines).toHaveLength(5);
+  expect(controlLines.map((l) => JSON.parse(l.replace(/,$/, '')).id)).toEqual(['IMG-1', 'IMG-1', 'IMG-1', 'SEC-1', 'AVL-1']);
+  expect(text.endsWith('\n    }\n  ]\n}\n')).toBe(true);
+  // an empty report is valid JSON too
+  const empty = ComplianceReport.fromWorkloads([]).toJsonString();
+  expect(JSON.parse(empty)).toEqual(ComplianceReport.fromWorkloads([]).toJson());
+  expect(empty.endsWith('  "workloads": []\n}\n')).toBe(true);
+});
+
 test('violations lists every violated control with its evidence', () => {
   expect(ComplianceReport.fromWorkloads([workloadB, workloadA]).violations()).toEqual([
     { path: 'batch/legacy', control: 'IMG-1', evidence: ['Deployment legacy image "python:3.12" has no digest'] },
