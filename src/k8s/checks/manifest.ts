@@ -57,9 +57,12 @@ export class PodView {
     ];
   }
 
-  /** `Kind name path=value` evidence text. */
+  /**
+   * `Kind name path=value` evidence text, built flat by `join` (a template literal would give a tree of concatenations that
+   * every later reader, such as the report's `JSON.stringify`, first has to copy into one piece).
+   */
   public ev(path: string, value: unknown): string {
-    return `${this.kind} ${this.name} ${path}=${JSON.stringify(value)}`;
+    return [this.kind, ' ', this.name, ' ', path, '=', JSON.stringify(value)].join('');
   }
 
   /** Containers that run for the pod's lifetime: regular containers and native sidecars. */
