@@ -98,9 +98,10 @@ export class ComplianceReport {
   }
 
   /**
-   * The report as JSON text ending with a newline: two-space indented down to each control and each acknowledged rule, which
-   * take one line each, so a change of one control is a one-line diff and large apps do not pay for indenting every evidence
-   * string.
+   * The report as JSON text, ending with a newline.
+   *
+   * Indented by two spaces down to each workload's `controls`; each control and each acknowledged rule takes one line, so a
+   * change of one control is a one-line diff and large apps do not pay for indenting every evidence string.
    */
   public toJsonString(): string {
     return [...this._jsonChunks()].join('');
