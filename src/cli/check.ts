@@ -30,7 +30,9 @@ first instruction is FROM or ARG); one report entry per file (kind Dockerfile, b
 FROM and COPY --from pinned by digest after ARG substitution; ADD of URLs with --checksum), IMG-2 (no latest or untagged
 image), IMG-4 (LABELs org.opencontainers.image.source/revision/version/created in the final stage, literal or from ARGs),
 SEC-1 (the final stage's USER is a numeric UID[:GID] >= 10000) and SEC-9 (no ENV/ARG with a credential-like name and a
-value). Dockerfiles carry no waivers.
+value). Waivers are comments anywhere in the file, one per control:
+  # cdk-compliant-ml waive=SEC-1 reason="vendor image runs as root" expires=2027-03-31 approved-by="ML platform"
+(waive and reason required; a malformed, unknown, repeated or expired waiver is an input error).
 
 Options:
   --format FORMAT   what to print on stdout: table (default), json or markdown

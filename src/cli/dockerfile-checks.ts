@@ -70,7 +70,7 @@ export function dockerfileEntry(df: ParsedDockerfile, buildArgs: Map<string, str
   const ctx = new Context(df, buildArgs);
   const images = new Set<string>();
   const findings: Finding[] = [...imageChecks(ctx, images), labelCheck(ctx), userCheck(ctx), secretCheck(ctx)];
-  return { path: df.file, kind: DOCKERFILE_KIND, backend: DOCKERFILE_BACKEND, images: [...images], controls: applyWaivers(findings, []) };
+  return { path: df.file, kind: DOCKERFILE_KIND, backend: DOCKERFILE_BACKEND, images: [...images], controls: applyWaivers(findings, df.waivers) };
 }
 
 class Context {

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Add, Arg, Copy, DockerfileParser, Env, From, Instruction, Keyword, Label, Property } from 'dockerfile-ast';
+import { dockerfileWaivers } from './dockerfile-waivers';
 import type { InputProblem } from './inputs';
+import type { Waiver } from '../core/waiver';
 
 /**
  * Reading Dockerfiles for `check`: recognising them by name (or, for stdin and explicitly named files, by content), parsing them
@@ -46,6 +48,8 @@ export interface ParsedDockerfile {
   /** The global ARG instructions (for SEC-9). */
   readonly globalArgs: Arg[];
   readonly stages: Stage[];
+  /** The waivers written in the file's comments (`# cdk-compliant-ml waive=...`). */
+  readonly waivers: Waiver[];
 }
 
 const KEYWORDS = new Set<string>(Object.values(Keyword));
@@ -202,10 +206,13 @@ export function parseDockerfile(input: DockerfileInput, buildArgs: Map<string, s
       instructions: instructions.slice(k + 1, end),
     });
   });
+  const waived = dockerfileWaivers(file, text);
+  problems.push(...waived.problems);
   if (problems.length > 0) {
     return { problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
   }
-  return { dockerfile: { file, label: file === '<stdin>' ? 'Dockerfile' : path.basename(file), globalScope, globalArgs, stages }, problems };
+  const label = file === '<stdin>' ? 'Dockerfile' : path.basename(file);
+  return { dockerfile: { file, label, globalScope, globalArgs, stages, waivers: waived.waivers }, problems };
 }
 
 function stageBase(from: From, earlier: Stage[], globalScope: Scope): StageBase {

@@ -252,6 +252,68 @@ describe('rules in detail', () => {
   });
 });
 
+describe('waivers in Dockerfile comments', () => {
+  const bad = () => fs.readFileSync(BAD, 'utf-8');
+
+  test('a waiver turns its violated control into waived, with reason, expiry and approver in both report files', async () => {
+    const text = '# cdk-compliant-ml waive=SEC-1 reason="nginx:latest runs its master as root; replaced in Q1" '
+      + 'expires=2099-12-31 approved-by="ML platform"\n'
+      + bad() + '  # cdk-compliant-ml waive=IMG-4 reason="labels \\"set\\" by the CI build"\n';
+    const { code, controls } = await checkText(text, ['--enforce']);
+    expect(code).toBe(1); // IMG-1, IMG-2 and SEC-9 are still violated
+    expect(status(controls)).toEqual({ 'IMG-1': 'violated', 'IMG-2': 'violated', 'IMG-4': 'waived', 'SEC-1': 'waived', 'SEC-9': 'violated' });
+    expect(controls['SEC-1'].waiver).toEqual({
+      control: 'SEC-1', reason: 'nginx:latest runs its master as root; replaced in Q1', approvedBy: 'ML platform', expires: '2099-12-31',
+    });
+    expect(controls['SEC-1'].evidence).toEqual(['Dockerfile:11 USER root: the user is root; use a numeric USER such as 10001:10001']);
+    expect(controls['IMG-4'].waiver).toEqual({ control: 'IMG-4', reason: 'labels "set" by the CI build' });
+
+    const out = tmpdir();
+    const all = ['IMG-1', 'IMG-2', 'IMG-4', 'SEC-1', 'SEC-9'].map((id) => `# cdk-compliant-ml waive=${id} reason="accepted for the demo"`);
+    const file = path.join(tmpdir(), 'Dockerfile');
+    fs.writeFileSync(file, `${all.join('\n')}\n${bad()}`);
+    const r = await runCli(['check', '--enforce', '-o', out, file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(': 0 violated controls in 0 workloads');
+    expect(fs.readFileSync(path.join(out, 'compliance-report.md'), 'utf-8')).toContain('waiver: accepted for the demo');
+  });
+
+  test('a waiver of a control the file meets changes nothing; prose that names the tool is not a waiver', async () => {
+    const text = '# cdk-compliant-ml checks this file in CI\n# cdk-compliant-ml waive=IMG-2 reason="not needed"\n'
+      + fs.readFileSync(GOOD, 'utf-8');
+    const { code, controls } = await checkText(text, ['--enforce']);
+    expect(code).toBe(0);
+    expect(controls['IMG-2'].status).toBe('enforced');
+    expect(controls['IMG-2'].waiver).toBeUndefined();
+  });
+
+  test('malformed, unknown, repeated and expired waivers are input errors with their line (exit 3)', async () => {
+    const lines = [
+      '# cdk-compliant-ml waive=SEC-99 reason="x"',
+      '# cdk-compliant-ml waive=SEC-1',
+      '# cdk-compliant-ml waive=SEC-1 reason="old" expires=2020-01-01',
+      '# cdk-compliant-ml waive=IMG-4 reason="a"',
+      '# cdk-compliant-ml waive=IMG-4 reason="b"',
+      '# cdk-compliant-ml waiver=IMG-2 reason="typo"',
+      '# cdk-compliant-ml waive=IMG-2 reason=unquoted words',
+      '# cdk-compliant-ml waive=IMG-2 reason="x" expires=31.12.2099',
+    ];
+    const file = path.join(tmpdir(), 'Dockerfile');
+    fs.writeFileSync(file, `${lines.join('\n')}\n${bad()}`);
+    const r = await runCli(['check', '--no-report', file]);
+    expect(r.code).toBe(3);
+    const errors = r.stderr.split('\n').filter((l) => l.includes(': error: '));
+    expect(errors.map((l) => l.slice(file.length + 1, file.length + 3))).toEqual(['1:', '2:', '3:', '5:', '6:', '7:', '8:']);
+    expect(errors[0]).toContain('invalid waiver.control "SEC-99": is not a control of the catalogue');
+    expect(errors[1]).toContain('invalid waiver.reason "": a waiver of SEC-1 needs a reason');
+    expect(errors[2]).toMatch(/the waiver of SEC-1 expired on 2020-01-01 \(today is \d{4}-\d{2}-\d{2}\); renew the waiver/);
+    expect(errors[3]).toContain('IMG-4 is waived twice (first on line 4): keep one waiver per control');
+    expect(errors[4]).toContain('malformed waiver comment: unknown field "waiver" (the fields are waive, reason, expires, approved-by)');
+    expect(errors[5]).toContain('malformed waiver comment: cannot read "words" (fields are key=value; quote values with spaces)');
+    expect(errors[6]).toContain('invalid waiver.expires "31.12.2099": is not an ISO date');
+  });
+});
+
 describe('malformed Dockerfiles: FILE:LINE: error, exit 3, the other files still checked', () => {
   test('unknown instruction, FROM without image, empty file, continuation at EOF, binary data', async () => {
     const dir = tmpdir();

@@ -1,0 +1,92 @@
+import type { InputProblem } from './inputs';
+import { Waiver } from '../core/waiver';
+import { validateWaiver } from '../core/waiver-validation';
+
+/**
+ * The comment that waives a control for a whole Dockerfile (a Dockerfile is one report entry):
+ *
+ *   # cdk-compliant-ml waive=SEC-1 reason="the vendor base image only runs as root" expires=2027-03-31 approved-by="ML platform"
+ *
+ * `waive` and `reason` are required; values with spaces are double-quoted (`\"` and `\\` escape inside quotes). The line may
+ * stand anywhere in the file. Like a waiver prop of a construct, it turns a failing control into `waived` with its reason in
+ * the report, and an expired one is an error.
+ *
+ * @internal
+ */
+export const DOCKERFILE_WAIVER_PREFIX = 'cdk-compliant-ml';
+
+// a comment that starts with the prefix and a `key=`: prose that merely names the tool is not a waiver, a typo in a key is
+const LINE = /^\s*#\s*cdk-compliant-ml\s+([A-Za-z][A-Za-z-]*=.*)$/;
+const PAIR = /\s*([A-Za-z][A-Za-z-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
+const KEYS = ['waive', 'reason', 'expires', 'approved-by'];
+
+/**
+ * The waivers written in a Dockerfile's comments, and a problem (with its line) for every malformed, unknown, expired or
+ * repeated one.
+ *
+ * @internal
+ */
+export function dockerfileWaivers(file: string, text: string, today?: string): { waivers: Waiver[]; problems: InputProblem[] } {
+  const waivers: Waiver[] = [];
+  const problems: InputProblem[] = [];
+  const firstLine = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const m = LINE.exec(raw);
+    if (!m) {
+      return;
+    }
+    const line = index + 1;
+    const fields = parseFields(m[1]);
+    if (typeof fields === 'string') {
+      problems.push({ file, line, message: `malformed waiver comment: ${fields}; write # ${DOCKERFILE_WAIVER_PREFIX} waive=<CONTROL> reason="..."` });
+      return;
+    }
+    const waiver: Waiver = {
+      control: fields.get('waive') ?? '',
+      reason: fields.get('reason') ?? '',
+      ...(fields.has('expires') ? { expires: fields.get('expires') } : {}),
+      ...(fields.has('approved-by') ? { approvedBy: fields.get('approved-by') } : {}),
+    };
+    try {
+      validateWaiver(undefined, 'waiver', waiver, today);
+    } catch (e) {
+      problems.push({ file, line, message: (e as Error).message });
+      return;
+    }
+    const earlier = firstLine.get(waiver.control);
+    if (earlier !== undefined) {
+      problems.push({ file, line, message: `${waiver.control} is waived twice (first on line ${earlier}): keep one waiver per control` });
+      return;
+    }
+    firstLine.set(waiver.control, line);
+    waivers.push(waiver);
+  });
+  return { waivers, problems };
+}
+
+/** The `key=value` pairs of a waiver comment, or the reason it cannot be read. */
+function parseFields(body: string): Map<string, string> | string {
+  const fields = new Map<string, string>();
+  PAIR.lastIndex = 0;
+  let end = 0;
+  for (let m = PAIR.exec(body); m; m = PAIR.exec(body)) {
+    const key = m[1].toLowerCase();
+    if (!KEYS.includes(key)) {
+      return `unknown field ${JSON.stringify(m[1])} (the fields are ${KEYS.join(', ')})`;
+    }
+    if (fields.has(key)) {
+      return `the field ${key} is given twice`;
+    }
+    const value = m[2].startsWith('"') ? m[2].slice(1, -1).replace(/\\(.)/g, '$1') : m[2];
+    fields.set(key, value);
+    end = PAIR.lastIndex;
+  }
+  const rest = body.slice(end).trim();
+  if (rest.length > 0) {
+    return `cannot read ${JSON.stringify(rest.slice(0, 40))} (fields are key=value; quote values with spaces)`;
+  }
+  if (!fields.has('waive')) {
+    return 'no waive=<CONTROL>';
+  }
+  return fields;
+}
