@@ -16,7 +16,7 @@ import { validateWaiver } from '../core/waiver-validation';
 export const DOCKERFILE_WAIVER_PREFIX = 'cdk-compliant-ml';
 
 // a comment that starts with the prefix and a `key=`: prose that merely names the tool is not a waiver, a typo in a key is
-const LINE = /^\s*#\s*cdk-compliant-ml\s+([A-Za-z][A-Za-z-]*=.*)$/;
+const LINE = new RegExp(`^\\s*#\\s*${DOCKERFILE_WAIVER_PREFIX}\\s+([A-Za-z][A-Za-z-]*=.*)$`);
 const PAIR = /\s*([A-Za-z][A-Za-z-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
 const KEYS = ['waive', 'reason', 'expires', 'approved-by'];
 
@@ -26,7 +26,7 @@ const KEYS = ['waive', 'reason', 'expires', 'approved-by'];
  *
  * @internal
  */
-export function dockerfileWaivers(file: string, text: string, today?: string): { waivers: Waiver[]; problems: InputProblem[] } {
+export function dockerfileWaivers(file: string, text: string): { waivers: Waiver[]; problems: InputProblem[] } {
   const waivers: Waiver[] = [];
   const problems: InputProblem[] = [];
   const firstLine = new Map<string, number>();
@@ -48,7 +48,7 @@ export function dockerfileWaivers(file: string, text: string, today?: string): {
       ...(fields.has('approved-by') ? { approvedBy: fields.get('approved-by') } : {}),
     };
     try {
-      validateWaiver(undefined, 'waiver', waiver, today);
+      validateWaiver(undefined, 'waiver', waiver);
     } catch (e) {
       problems.push({ file, line, message: (e as Error).message });
       return;

@@ -89,9 +89,10 @@ interface HookState {
   inSynth: boolean;
   /** Inside `synth()` (not `synthYaml()`): where the report files go, written as soon as the report is built. */
   outdir?: string;
-  cached?: { readonly errors: string[] };
+  /** Inside one synth, once the report is built: the validation errors it gave (repeated validations return them). */
+  errors?: string[];
   /** Inside one synth: the JSON of our constructs' objects, rendered once for the report and reused for the manifests. */
-  rendered?: Map<ApiObject, Manifest>;
+  rendered?: WeakMap<ApiObject, Manifest>;
 }
 
 const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
@@ -124,9 +125,9 @@ export function installK8sReportHook(scope: IConstruct): void {
 }
 
 function validateApp(root: IConstruct, state: HookState): string[] {
-  if (state.inSynth && state.cached) {
+  if (state.inSynth && state.errors) {
     // cdk8s validates the app again for every chart it renders; report and warnings once per synth
-    return state.cached.errors;
+    return state.errors;
   }
   let report: ComplianceReport;
   let errors: string[];
@@ -138,7 +139,7 @@ function validateApp(root: IConstruct, state: HookState): string[] {
     return [`cdk-compliant-ml could not build the compliance report: ${(e as Error).message}`];
   }
   if (state.inSynth) {
-    state.cached = { errors };
+    state.errors = errors;
     if (state.outdir !== undefined) {
       // written now, before cdk8s renders the manifests (also when enforcement fails, so the report shows why); the report's
       // evidence is then garbage while the manifests are serialized, which keeps large apps' heaps small
@@ -154,14 +155,14 @@ function wrapSynth(app: App, state: HookState): void {
   const session = <T>(body: () => T, outdir: string | undefined): T => {
     state.inSynth = true;
     state.outdir = outdir;
-    state.cached = undefined;
-    state.rendered = new Map();
+    state.errors = undefined;
+    state.rendered = new WeakMap();
     try {
       return body();
     } finally {
       state.inSynth = false;
       state.outdir = undefined;
-      state.cached = undefined;
+      state.errors = undefined;
       state.rendered = undefined;
     }
   };

@@ -26,6 +26,16 @@ function fakeContext(manifests: string[]) {
   };
 }
 
+/** A service of ours with one replica and its AVL-1 waiver (listed in the Deployment's waivers annotation). */
+function singleReplicaService(app: App): CompliantModelService {
+  return new CompliantModelService(new Chart(app, 'c'), 'scorer', {
+    image: ImageReference.fromString(SCORER_IMAGE),
+    model: { name: 'fraud-scorer', version: '1.4.2' },
+    replicas: 1,
+    waivers: [{ control: 'AVL-1', reason: 'single GPU node in dev' }],
+  });
+}
+
 function manifestsOf(app: App): string[] {
   const out: string[] = [];
   const walk = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
@@ -79,12 +89,7 @@ test('report mode lists the violations and passes', async () => {
 
 test('an app of ours passes, waived controls included, even with one file per resource', async () => {
   const app = new App({ outdir: tmpdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-  new CompliantModelService(new Chart(app, 'c'), 'scorer', {
-    image: ImageReference.fromString(SCORER_IMAGE),
-    model: { name: 'fraud-scorer', version: '1.4.2' },
-    replicas: 1,
-    waivers: [{ control: 'AVL-1', reason: 'single GPU node in dev' }],
-  });
+  singleReplicaService(app);
   app.synth();
   const files = manifestsOf(app);
   expect(files.length).toBeGreaterThan(4);
@@ -96,12 +101,7 @@ test('an app of ours passes, waived controls included, even with one file per re
 
 test('without the waiver annotation the same single-replica Deployment is a violation', async () => {
   const app = new App({ outdir: tmpdir() });
-  new CompliantModelService(new Chart(app, 'c'), 'scorer', {
-    image: ImageReference.fromString(SCORER_IMAGE),
-    model: { name: 'fraud-scorer', version: '1.4.2' },
-    replicas: 1,
-    waivers: [{ control: 'AVL-1', reason: 'single GPU node in dev' }],
-  });
+  singleReplicaService(app);
   app.synth();
   const file = manifestsOf(app)[0];
   fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/compliance\.cdk-compliant-ml\.io\/waivers: AVL-1/g, 'x-removed: AVL-1'));
