@@ -7,10 +7,11 @@ import { CliIo, Progress } from './io';
 import { ComplianceReport } from '../compliance/compliance-report';
 import { ControlStatus, WorkloadReport } from '../compliance/report-model';
 import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, violationMessages, writeReportFiles } from '../compliance/report-output';
-import { templateWorkloads } from '../ecs/checks/evaluate';
+import { templateWorkloads, WORKLOAD_METADATA_KEY } from '../ecs/checks/evaluate';
 import { TemplateView } from '../ecs/checks/template';
 import { isPodTemplateKind } from '../k8s/checks/foreign';
 import { Manifest, podSpecPath } from '../k8s/checks/manifest';
+import { WAIVERS_ANNOTATION } from '../k8s/metadata';
 import { manifestWorkloadEntry } from '../k8s/validation-plugin';
 
 /** `check --help`. @internal */
@@ -121,7 +122,7 @@ export function checkCommand(argv: string[], io: CliIo): number {
   }
   io.stdout(format === 'json' ? report.toJsonString() : format === 'markdown' ? report.toMarkdown() : renderTable(report));
 
-  const violations = report.violations();
+  const violations = report.failures();
   const violatedWorkloads = new Set(violations.map((v) => v.path)).size;
   progress.info(`cdk-compliant-ml check: ${evaluated.entries.length} workloads in ${expanded.files.length} files`
     + ` (${evaluated.skipped} other objects skipped): ${violations.length} violated controls in ${violatedWorkloads} workloads,`
@@ -173,7 +174,10 @@ export function evaluateDocuments(documents: InputDocument[]): { entries: Worklo
       continue;
     }
     try {
-      entries.push(manifestWorkloadEntry(doc.file, obj, all));
+      const annotationPath = [...at, 'metadata', 'annotations', WAIVERS_ANNOTATION];
+      const found = manifestWorkloadEntry(doc.file, obj, all, doc.lineOf(annotationPath));
+      found.problems.forEach((message) => problem(doc, annotationPath, `${obj.kind} ${obj.metadata?.name}: ${message}`));
+      entries.push(found.entry);
     } catch (e) {
       problem(doc, at, `cannot evaluate ${obj.kind} ${obj.metadata?.name}: ${(e as Error).message}`);
     }
@@ -201,7 +205,8 @@ export function evaluateDocuments(documents: InputDocument[]): { entries: Worklo
       }
     }
     try {
-      entries.push(...templateWorkloads(new TemplateView(t), skip, (logicalId) => `${doc.file}#${logicalId}`));
+      entries.push(...templateWorkloads(new TemplateView(t), skip, (logicalId) => `${doc.file}#${logicalId}`,
+        (logicalId, message) => problem(doc, ['Resources', logicalId, 'Metadata', WORKLOAD_METADATA_KEY], `resource ${logicalId}: ${message}`)));
       skipped += others;
     } catch (e) {
       problem(doc, ['Resources'], `cannot evaluate the template: ${(e as Error).message}`);

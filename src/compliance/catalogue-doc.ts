@@ -26,6 +26,15 @@ export function renderCatalogueMarkdown(): string {
     lines.push(`- **Kubernetes:** ${c.kubernetes}`);
     lines.push(`- **ECS:** ${c.ecs}`);
     lines.push(`- **External rules:** ${c.externalRules.map((r) => `${r.standard} ${r.id}`).join('; ') || 'none'}`);
+    const rule = c.verdictRule;
+    if (rule) {
+      lines.push('', '**Verdict rule.**', '');
+      lines.push(`- *Kubernetes:* ${rule.kubernetes || '(not written yet)'}`);
+      lines.push(`- *ECS:* ${rule.ecs || '(not written yet)'}`);
+      if (rule.dockerfile !== undefined) {
+        lines.push(`- *Dockerfile:* ${rule.dockerfile || '(not written yet)'}`);
+      }
+    }
   }
   return lines.join('\n') + '\n';
 }

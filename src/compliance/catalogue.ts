@@ -1,8 +1,10 @@
 import { OPERATIONS_CONTROLS } from './catalogue-operations';
 import { WORKLOAD_CONTROLS } from './catalogue-workload';
 import { ControlDefinition, ControlScope } from './control';
+import { VERDICT_RULES } from './verdict-rules';
 
-const ALL: readonly ControlDefinition[] = [...WORKLOAD_CONTROLS, ...OPERATIONS_CONTROLS];
+const ALL: readonly ControlDefinition[] = [...WORKLOAD_CONTROLS, ...OPERATIONS_CONTROLS]
+  .map((c) => ({ ...c, verdictRule: VERDICT_RULES[c.id] }));
 const BY_ID = new Map(ALL.map((c) => [c.id, c] as const));
 const ORDER = new Map(ALL.map((c, i) => [c.id, i] as const));
 
@@ -71,7 +73,21 @@ export class ControlCatalogue {
 }
 
 function copy(c: ControlDefinition): ControlDefinition {
-  return { ...c, articles: [...c.articles], externalRules: c.externalRules.map((r) => ({ ...r })) };
+  return {
+    ...c,
+    articles: [...c.articles],
+    externalRules: c.externalRules.map((r) => ({ ...r })),
+    verdictRule: c.verdictRule ? { ...c.verdictRule } : undefined,
+  };
+}
+
+/**
+ * The IDs of the controls that apply to a kind of workload (what a waiver may name), in catalogue order.
+ *
+ * @internal
+ */
+export function applicableControlIds(scope: ControlScope): string[] {
+  return ALL.filter((c) => scope === ControlScope.ALL || c.scope === ControlScope.ALL || c.scope === scope).map((c) => c.id);
 }
 
 /**

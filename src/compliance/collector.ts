@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Backend, WorkloadReport } from './report-model';
+import { Backend, NotEvaluatedObject, WorkloadReport } from './report-model';
 
 /**
  * How synthesis treats violated controls.
@@ -28,11 +28,22 @@ export interface WorkloadCollector {
   readonly backend: Backend;
 
   /**
-   * The report entries of every workload below `root` (empty when the app is not of this backend).
+   * The report entries of every workload below `root` (empty when the app is not of this backend), and the objects that may
+   * hold a workload but could not be evaluated.
    *
    * @param root the app's root construct
    */
-  collect(root: IConstruct): WorkloadReport[];
+  collect(root: IConstruct): CollectedWorkloads;
+}
+
+/**
+ * What a collector found in an app.
+ *
+ * @internal
+ */
+export interface CollectedWorkloads {
+  readonly workloads: WorkloadReport[];
+  readonly notEvaluated: NotEvaluatedObject[];
 }
 
 const COLLECTORS = new Map<Backend, WorkloadCollector>();
@@ -51,7 +62,14 @@ export function registerCollector(collector: WorkloadCollector): void {
  *
  * @internal
  */
-export function collectWorkloads(scope: IConstruct): WorkloadReport[] {
+export function collectWorkloads(scope: IConstruct): CollectedWorkloads {
   const root = scope.node.root;
-  return [...COLLECTORS.values()].flatMap((c) => c.collect(root));
+  const workloads: WorkloadReport[] = [];
+  const notEvaluated: NotEvaluatedObject[] = [];
+  for (const collector of COLLECTORS.values()) {
+    const found = collector.collect(root);
+    workloads.push(...found.workloads);
+    notEvaluated.push(...found.notEvaluated);
+  }
+  return { workloads, notEvaluated };
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { collectWorkloads, COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
-import { ControlStatus, WorkloadReport } from './report-model';
+import { ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
 import { complianceModeOf, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, setComplianceMode } from './report-output';
 import { canonicalReport, reportJsonChunks, reportMarkdownChunks } from './report-render';
 
@@ -22,6 +22,11 @@ export interface Violation {
    * The evidence: the offending object, field and value.
    */
   readonly evidence: string[];
+
+  /**
+   * `violated`, or `unverified` (the output cannot prove the control; enforcement fails on it too).
+   */
+  readonly status: ControlStatus;
 }
 
 /**
@@ -42,9 +47,10 @@ export class ComplianceReport {
    * A report over the given workload entries.
    *
    * @param workloads the workload entries, in any order
+   * @param notEvaluated objects that may hold workloads but could not be evaluated
    */
-  public static fromWorkloads(workloads: WorkloadReport[]): ComplianceReport {
-    return new ComplianceReport(workloads);
+  public static fromWorkloads(workloads: WorkloadReport[], notEvaluated: NotEvaluatedObject[] = []): ComplianceReport {
+    return new ComplianceReport(workloads, notEvaluated);
   }
 
   /**
@@ -55,7 +61,8 @@ export class ComplianceReport {
    * @param scope any construct of the app (the app itself, a chart, a stack, a workload)
    */
   public static of(scope: IConstruct): ComplianceReport {
-    return new ComplianceReport(collectWorkloads(scope));
+    const collected = collectWorkloads(scope);
+    return new ComplianceReport(collected.workloads, collected.notEvaluated);
   }
 
   /**
@@ -84,17 +91,22 @@ export class ComplianceReport {
    * The workload entries, in the order given.
    */
   public readonly workloads: WorkloadReport[];
+  /**
+   * Objects that may hold a workload but could not be evaluated, in the order given.
+   */
+  public readonly notEvaluated: NotEvaluatedObject[];
   private canonicalCache?: Record<string, unknown>;
 
-  protected constructor(workloads: WorkloadReport[]) {
+  protected constructor(workloads: WorkloadReport[], notEvaluated: NotEvaluatedObject[]) {
     this.workloads = [...workloads];
+    this.notEvaluated = [...notEvaluated];
   }
 
   /**
    * The report as a JSON-compatible object in canonical order (see DESIGN §4 of the project).
    */
   public toJson(): any {
-    return canonicalReport(this.workloads);
+    return canonicalReport(this.workloads, this.notEvaluated);
   }
 
   /**
@@ -136,12 +148,23 @@ export class ComplianceReport {
    * Every control with status `violated`, in canonical order.
    */
   public violations(): Violation[] {
+    return this.withStatus(new Set([ControlStatus.VIOLATED]));
+  }
+
+  /**
+   * Every control that enforcement fails on: `violated` and `unverified` ones, in canonical order.
+   */
+  public failures(): Violation[] {
+    return this.withStatus(new Set([ControlStatus.VIOLATED, ControlStatus.UNVERIFIED]));
+  }
+
+  private withStatus(statuses: Set<ControlStatus>): Violation[] {
     const json = this.canonical() as { workloads: WorkloadReport[] };
     const out: Violation[] = [];
     for (const w of json.workloads) {
       for (const c of w.controls) {
-        if (c.status === ControlStatus.VIOLATED) {
-          out.push({ path: w.path, control: c.id, evidence: c.evidence });
+        if (statuses.has(c.status)) {
+          out.push({ path: w.path, control: c.id, evidence: c.evidence, status: c.status });
         }
       }
     }
@@ -150,7 +173,7 @@ export class ComplianceReport {
 
   /** The canonical form, computed once: the renderings and `violations()` share it (`toJson()` returns a fresh copy). */
   private canonical(): Record<string, unknown> {
-    this.canonicalCache ??= canonicalReport(this.workloads);
+    this.canonicalCache ??= canonicalReport(this.workloads, this.notEvaluated);
     return this.canonicalCache;
   }
 }

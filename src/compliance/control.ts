@@ -55,6 +55,28 @@ export interface ExternalRule {
 }
 
 /**
+ * When a control's checker reports each status, per kind of input: the rule the checker implements, word for word.
+ */
+export interface ControlVerdictRule {
+  /**
+   * The rule for Kubernetes manifests (our constructs, foreign objects in an app, and `check` inputs).
+   */
+  readonly kubernetes: string;
+
+  /**
+   * The rule for CloudFormation templates of ECS workloads.
+   */
+  readonly ecs: string;
+
+  /**
+   * The rule for Dockerfiles read by `cdk-compliant-ml check`.
+   *
+   * @default - the control is not evaluated on Dockerfiles
+   */
+  readonly dockerfile?: string;
+}
+
+/**
  * One control of the catalogue: a requirement, its legal basis and how each backend meets it.
  */
 export interface ControlDefinition {
@@ -107,4 +129,11 @@ export interface ControlDefinition {
    * Rules of external standards and tools that ask for the same.
    */
   readonly externalRules: ExternalRule[];
+
+  /**
+   * When the checkers report each status for this control.
+   *
+   * @default - no written rule (never the case for a control of `ControlCatalogue`)
+   */
+  readonly verdictRule?: ControlVerdictRule;
 }

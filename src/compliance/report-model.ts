@@ -17,7 +17,12 @@ export enum ControlStatus {
   WAIVED = 'waived',
   /** The control does not apply to this kind of workload. */
   NOT_APPLICABLE = 'not-applicable',
-  /** The output breaks the control and no waiver covers it (foreign workloads only). */
+  /**
+   * The output cannot prove the control either way: an intrinsic function, a token, an object the checker cannot read or a
+   * peer it cannot see. Never counted as met: `enforce` mode and `check --enforce` fail on it.
+   */
+  UNVERIFIED = 'unverified',
+  /** The output breaks the control and no waiver covers it (foreign workloads, and our output changed by escape hatches). */
   VIOLATED = 'violated',
 }
 
@@ -63,6 +68,35 @@ export interface ControlResult {
    * @default - not waived
    */
   readonly waiver?: Waiver;
+
+  /**
+   * Where the waiver came from, when the status is `waived`: `construct <path>` (a waiver given in code), `manifest annotation
+   * at FILE:LINE`, `template metadata of <logical id>` or `Dockerfile comment at FILE:LINE`.
+   *
+   * @default - not waived
+   */
+  readonly waiverSource?: string;
+}
+
+/**
+ * An object that may hold a workload but could not be evaluated (a custom resource whose pod template the checker cannot find,
+ * a template it cannot read): listed in the report so that nothing is silently skipped.
+ */
+export interface NotEvaluatedObject {
+  /**
+   * The construct path, or `<file>#<kind>/<name>` for an input of `cdk-compliant-ml check`.
+   */
+  readonly path: string;
+
+  /**
+   * The object's kind (Kubernetes `kind`, CloudFormation resource type).
+   */
+  readonly kind: string;
+
+  /**
+   * Why it was not evaluated, and what to do about it.
+   */
+  readonly reason: string;
 }
 
 /**

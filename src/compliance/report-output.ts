@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { ControlCatalogue } from './catalogue';
 import { COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import type { ComplianceReport } from './compliance-report';
+import { ControlStatus } from './report-model';
 
 /** The file name of the JSON report in the app's output directory. */
 export const REPORT_JSON_FILE = 'compliance-report.json';
@@ -99,11 +100,14 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
  * @internal
  */
 export function violationMessages(report: ComplianceReport): string[] {
-  return report.violations().map((v) => {
+  return report.failures().map((v) => {
     const title = ControlCatalogue.find(v.control)?.title ?? '';
     const evidence = v.evidence.length > 0 ? v.evidence.join(' | ') : '(no evidence recorded)';
-    return `${v.path}: ${v.control}${title ? ` ${title}` : ''} violated: ${evidence}; `
-      + `add a waiver { control: '${v.control}', reason: '...' } or fix the field`;
+    const fix = v.status === ControlStatus.UNVERIFIED
+      ? 'make the field literal so that it can be checked, or add a waiver'
+      : 'fix the field';
+    return `${v.path}: ${v.control}${title ? ` ${title}` : ''} ${v.status}: ${evidence}; `
+      + `add a waiver { control: '${v.control}', reason: '...' } or ${fix}`;
   });
 }
 

@@ -45,11 +45,14 @@ export function validateWaiver(scope: IConstruct | undefined, prop: string, waiv
 }
 
 /**
- * Validates a list of waivers and refuses two waivers for the same control.
+ * Validates a list of waivers and refuses two waivers for the same control, and (when `applicable` is given) a waiver of a
+ * control that does not apply to the workload, which would otherwise vanish from the report.
  *
+ * @param applicable the IDs of the controls that apply to the workload
  * @internal
  */
-export function validateWaiverList(scope: IConstruct | undefined, prop: string, waivers: Waiver[] | undefined): Waiver[] {
+export function validateWaiverList(scope: IConstruct | undefined, prop: string, waivers: Waiver[] | undefined,
+  applicable?: readonly string[]): Waiver[] {
   const list = waivers ?? [];
   if (!Array.isArray(list)) {
     throw propError(scope, prop, list, 'is not a list of waivers', 'pass an array of { control, reason, expires? }');
@@ -57,6 +60,10 @@ export function validateWaiverList(scope: IConstruct | undefined, prop: string, 
   const seen = new Set<string>();
   list.forEach((waiver, i) => {
     validateWaiver(scope, `${prop}[${i}]`, waiver);
+    if (applicable && !applicable.includes(waiver.control)) {
+      throw propError(scope, `${prop}[${i}].control`, waiver.control, `${waiver.control} does not apply to this workload`,
+        `remove the waiver; the controls that apply here are ${applicable.join(', ')}`);
+    }
     if (seen.has(waiver.control)) {
       throw propError(scope, `${prop}[${i}].control`, waiver.control, 'is waived twice', `keep one waiver per control with ${describe(waiver.control)}`);
     }

@@ -9,6 +9,7 @@ import { EcsDefaults } from './defaults';
 import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
 import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
+import { ControlScope } from '../compliance/control';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ModelMetadata } from '../core/provenance';
@@ -42,7 +43,7 @@ export class CompliantModelService extends EcsWorkloadBase {
   private readonly task: RenderedTask;
 
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
-    super(scope, id, props);
+    super(scope, id, props, ControlScope.SERVICE);
     this.model = validateModelMetadata(this, 'model', props.model);
     const port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
     const replicas = this.resolveReplicas(props);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { templateWorkloads } from './checks/evaluate';
+import { templateWorkloads, throwTemplateProblem } from './checks/evaluate';
 import { TemplateView } from './checks/template';
 import { ControlCatalogue } from '../compliance/catalogue';
 import { ControlStatus } from '../compliance/report-model';
@@ -28,7 +28,7 @@ export class CompliancePolicyPlugin implements IPolicyValidationPlugin {
     const byRule = new Map<string, PolicyViolation & { violatingResources: PolicyViolation['violatingResources'][number][] }>();
     for (const templatePath of [...context.templatePaths].sort()) {
       const tv = new TemplateView(JSON.parse(fs.readFileSync(templatePath, 'utf-8')));
-      for (const w of templateWorkloads(tv, new Set(), (id) => id)) {
+      for (const w of templateWorkloads(tv, new Set(), (id) => id, throwTemplateProblem)) {
         for (const c of w.controls.filter((x) => x.status === ControlStatus.VIOLATED)) {
           const control = ControlCatalogue.get(c.id);
           const v = byRule.get(c.id) ?? {

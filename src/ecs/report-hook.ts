@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Stack, Stage, attachCustomSynthesis } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { templateWorkloads } from './checks/evaluate';
+import { templateWorkloads, throwTemplateProblem } from './checks/evaluate';
 import { CfnTemplate, TemplateView } from './checks/template';
 import { registerCollector } from '../compliance/collector';
 import { ComplianceReport } from '../compliance/compliance-report';
@@ -91,12 +91,12 @@ export function collectEcsWorkloads(root: IConstruct): WorkloadReport[] {
       continue;
     }
     const paths = pathsByLogicalId(stack);
-    entries.push(...templateWorkloads(tv, skip, (id) => paths.get(id) ?? `${stack.node.path}/${id}`));
+    entries.push(...templateWorkloads(tv, skip, (id) => paths.get(id) ?? `${stack.node.path}/${id}`, throwTemplateProblem));
   }
   return entries;
 }
 
-registerCollector({ backend: Backend.ECS, collect: collectEcsWorkloads });
+registerCollector({ backend: Backend.ECS, collect: (root) => ({ workloads: collectEcsWorkloads(root), notEvaluated: [] }) });
 
 /**
  * Installs the report hook once per aws-cdk app (the root of `scope`): after every stack is synthesized, the report of the

@@ -19,6 +19,7 @@ import { EcsLogging } from './logging';
 import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
+import { ControlScope } from '../compliance/control';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
@@ -70,7 +71,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   private readonly task: RenderedTask;
 
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
-    super(scope, id, props);
+    super(scope, id, props, ControlScope.JOB);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;
     this.datasets = (props.datasets ?? []).map((d, i) => validateDatasetMetadata(this, `datasets[${i}]`, d));
     if (props.imageProvenance) {

@@ -9,11 +9,13 @@ import { EcsLogging } from './logging';
 import { ECS_WORKLOAD_BRAND, installEcsReportHook } from './report-hook';
 import { TaskSpec, fargateMemoryOptions } from './task';
 import { EcsWorkloadProps } from './workload-props';
+import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
+import { waiverRecord } from '../core/output-waivers';
 import { ModelMetadata } from '../core/provenance';
 import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core/provenance-keys';
 import { validateImageScan } from '../core/scan-validation';
@@ -54,13 +56,13 @@ export abstract class EcsWorkloadBase extends Construct {
   /** The docker labels that record the image's vulnerability scan (REG-2); empty without `imageScan`. */
   private readonly scanLabels: Record<string, string>;
 
-  protected constructor(scope: Construct, id: string, props: EcsWorkloadProps) {
+  protected constructor(scope: Construct, id: string, props: EcsWorkloadProps, workloadScope: ControlScope) {
     super(scope, id);
     if (!(props.image instanceof ImageReference)) {
       throw propError(this, 'image', props.image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
     }
     this.image = props.image;
-    const own = validateWaiverList(this, 'waivers', props.waivers);
+    const own = validateWaiverList(this, 'waivers', props.waivers, applicableControlIds(workloadScope));
     this.waivers = [...own, ...props.image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
     this.scanLabels = validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers);
     this.logging = props.logging ?? EcsLogging.awsLogs();
@@ -106,7 +108,11 @@ export abstract class EcsWorkloadBase extends Construct {
       images: imagesOf(template, taskDefinitionId),
       model: subject.model ? { ...subject.model } : undefined,
       controls: evaluateEcsWorkload(template, {
-        taskDefinitionId, serviceId, scope: serviceId ? ControlScope.SERVICE : ControlScope.JOB, waivers: this.waivers,
+        taskDefinitionId,
+        serviceId,
+        scope: serviceId ? ControlScope.SERVICE : ControlScope.JOB,
+        waivers: this.waivers,
+        waiverSource: `construct ${this.node.path}`,
       }),
       acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
     };
@@ -194,7 +200,7 @@ export abstract class EcsWorkloadBase extends Construct {
   public _recordMetadata(taskDefinition: Construct, kind: string): void {
     (taskDefinition.node.defaultChild as CfnResource).addMetadata(WORKLOAD_METADATA_KEY, {
       kind,
-      waivers: this.waivers.map((w) => ({ ...w })),
+      waivers: this.waivers.map(waiverRecord),
     });
   }
 

@@ -14,6 +14,7 @@ import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { serializeWaivers } from '../core/output-waivers';
 import { ModelMetadata } from '../core/provenance';
 import { validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 import { validateImageScan } from '../core/scan-validation';
@@ -54,7 +55,7 @@ export class CompliantModelService extends K8sWorkloadBase {
   public readonly logShipping: LogShipping;
 
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
-    super(scope, id, props.image, props.waivers);
+    super(scope, id, props.image, props.waivers, ControlScope.SERVICE);
     this.model = validateModelMetadata(this, 'model', props.model);
     if (props.imageProvenance) {
       validateImageProvenance(this, 'imageProvenance', props.imageProvenance);
@@ -85,7 +86,7 @@ export class CompliantModelService extends K8sWorkloadBase {
       imageProvenance: props.imageProvenance,
       extra: {
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
-        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? serializeWaivers(this.waivers) : undefined,
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });

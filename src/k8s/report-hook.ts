@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { annotationWaivers, foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
 import { Manifest } from './checks/manifest';
 import { withSignaturePolicyCache } from './image-signature-policy';
 import { registerCollector } from '../compliance/collector';
@@ -77,12 +77,16 @@ function collectUncached(root: IConstruct): WorkloadReport[] {
   visit(root, undefined, false);
   for (const { chart, index, obj } of foreign) {
     const all = chart.json();
-    entries.push(foreignWorkloadEntry(obj.node.path, all[index], all));
+    const found = annotationWaivers(all[index]);
+    if (found.problems.length > 0) {
+      throw new Error(`${obj.node.path}: ${found.problems.join('; ')}`);
+    }
+    entries.push(foreignWorkloadEntry(obj.node.path, all[index], all, found.waivers, `manifest annotation of ${obj.node.path}`));
   }
   return entries;
 }
 
-registerCollector({ backend: Backend.KUBERNETES, collect: collectK8sWorkloads });
+registerCollector({ backend: Backend.KUBERNETES, collect: (root) => ({ workloads: collectK8sWorkloads(root), notEvaluated: [] }) });
 
 /** Per-app state of the hook: inside one `synth()`/`synthYaml()` the report is built once and warnings print once. */
 interface HookState {

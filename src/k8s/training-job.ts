@@ -13,6 +13,7 @@ import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { serializeWaivers } from '../core/output-waivers';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 import { validateImageScan } from '../core/scan-validation';
@@ -49,7 +50,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   private readonly harvestSeconds: number;
 
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
-    super(scope, id, props.image, props.waivers);
+    super(scope, id, props.image, props.waivers, ControlScope.JOB);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;
     const datasets: DatasetMetadata[] = (props.datasets ?? []).map((d, i) => validateDatasetMetadata(this, `datasets[${i}]`, d));
     if (props.imageProvenance) {
@@ -94,7 +95,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         [`run.${ANNOTATION_PREFIX}/id`]: runId,
         [`run.${ANNOTATION_PREFIX}/code-revision`]: props.codeRevision,
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
-        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? this.waivers.map((w) => w.control).join(',') : undefined,
+        [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? serializeWaivers(this.waivers) : undefined,
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });

@@ -2,13 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { annotationWaivers, foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
 import { Manifest } from './checks/manifest';
-import { WAIVERS_ANNOTATION } from './metadata';
 import { ControlCatalogue } from '../compliance/catalogue';
 import { ComplianceMode } from '../compliance/collector';
 import { ControlStatus, WorkloadReport } from '../compliance/report-model';
-import { Waiver } from '../core/waiver';
 
 /**
  * Options of `CdkCompliantMlValidation`, given as `properties` of the validation in `cdk8s.yaml`.
@@ -40,8 +38,8 @@ export interface CdkCompliantMlValidationProps {
  *       mode: enforce
  * ```
  *
- * Controls that the construct that rendered a workload waived (listed in its `compliance.cdk-compliant-ml.io/waivers`
- * annotation) count as waived; their reasons are in `compliance-report.json`.
+ * Waivers in a workload's `compliance.cdk-compliant-ml.io/waivers` annotation (a JSON array of `{control, reason, expires?,
+ * approvedBy?}`, as the constructs of this library write it) count as waived; an invalid one fails the validation.
  */
 export class CdkCompliantMlValidation {
   /** The mode in force. */
@@ -79,7 +77,10 @@ export class CdkCompliantMlValidation {
         }
         workloads++;
         const name = String(doc.metadata?.name ?? '(unnamed)');
-        const entry = manifestWorkloadEntry(file, doc, all);
+        const { entry, problems } = manifestWorkloadEntry(file, doc, all);
+        if (problems.length > 0) {
+          throw new Error(`${file}: ${doc.kind} ${name}: ${problems.join('; ')}`);
+        }
         for (const c of entry.controls.filter((r) => r.status === ControlStatus.VIOLATED)) {
           const list = byRule.get(c.id) ?? [];
           list.push({ resourceName: name, locations: c.evidence, manifestPath: file });
@@ -123,22 +124,20 @@ function manifestLoader(): (file: string) => any[] {
 }
 
 /**
- * The report entry of a workload read from a manifest file, named `<file>#<kind>/<name>`, with the controls waived in its
- * `compliance.cdk-compliant-ml.io/waivers` annotation counted as waived. Shared by this plugin and `cdk-compliant-ml check`.
+ * The report entry of a workload read from a manifest file, named `<file>#<kind>/<name>`, with the waivers of its
+ * `compliance.cdk-compliant-ml.io/waivers` annotation (validated like waivers in code; each problem waives nothing and is
+ * returned). Shared by this plugin and `cdk-compliant-ml check`.
  *
  * @param file the manifest file the workload was read from
  * @param doc the workload
  * @param all every object read with it (PodDisruptionBudgets, NetworkPolicies, autoscalers)
+ * @param annotationLine the line of the waivers annotation in the file, when known
  * @internal
  */
-export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[]): WorkloadReport {
+export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[], annotationLine?: number):
+{ entry: WorkloadReport; problems: string[] } {
   const name = String(doc.metadata?.name ?? '(unnamed)');
-  return foreignWorkloadEntry(`${file}#${doc.kind}/${name}`, doc, all, annotatedWaivers(doc));
-}
-
-/** The controls the rendering construct waived, from its annotation (the reasons live in the compliance report). */
-function annotatedWaivers(doc: Manifest): Waiver[] {
-  const listed = String(doc.metadata?.annotations?.[WAIVERS_ANNOTATION] ?? '');
-  return listed.split(',').map((s) => s.trim()).filter((id) => ControlCatalogue.find(id) !== undefined)
-    .map((control) => ({ control, reason: `waived by the construct that rendered it (annotation ${WAIVERS_ANNOTATION}); see compliance-report.json` }));
+  const found = annotationWaivers(doc);
+  const source = `manifest annotation at ${file}${annotationLine !== undefined ? `:${annotationLine}` : ''}`;
+  return { entry: foreignWorkloadEntry(`${file}#${doc.kind}/${name}`, doc, all, found.waivers, source), problems: found.problems };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
 import { propError } from '../core/errors';
@@ -37,7 +38,7 @@ export abstract class K8sWorkloadBase extends Construct {
   /** The image of the main container. */
   public readonly image: ImageReference;
 
-  protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined) {
+  protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined, workloadScope: ControlScope) {
     super(scope, id);
     installK8sReportHook(this);
     if (!(image instanceof ImageReference)) {
@@ -45,7 +46,7 @@ export abstract class K8sWorkloadBase extends Construct {
     }
     this.image = image;
     this.name = objectName(this);
-    const own = validateWaiverList(this, 'waivers', waivers);
+    const own = validateWaiverList(this, 'waivers', waivers, applicableControlIds(workloadScope));
     this.waivers = [...own, ...image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
   }
 
@@ -119,7 +120,7 @@ export abstract class K8sWorkloadBase extends Construct {
       backend: Backend.KUBERNETES,
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
-      controls: evaluateK8sWorkload(rendered, all, scope, this.waivers, minJobTtlSeconds),
+      controls: evaluateK8sWorkload(rendered, all, scope, this.waivers, minJobTtlSeconds, `construct ${path}`),
     };
   }
 }

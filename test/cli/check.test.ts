@@ -71,13 +71,49 @@ describe('check on Kubernetes manifests', () => {
     expect(r.stderr).toContain('reading 3 files');
   });
 
-  test('waivers in the compliance.cdk-compliant-ml.io/waivers annotation count as waived', async () => {
+  const withWaiverAnnotation = (value: string) => {
     const file = path.join(tmpdir(), 'waived.yaml');
     fs.writeFileSync(file, fs.readFileSync(HELM, 'utf-8').replace('  name: legacy-web\n  labels:',
-      '  name: legacy-web\n  annotations:\n    compliance.cdk-compliant-ml.io/waivers: IMG-1,IMG-2\n  labels:'));
-    const json = JSON.parse((await runCli(['check', '--no-report', '--format', 'json', file])).stdout);
-    const legacy = json.workloads.find((w: any) => w.path.endsWith('legacy-web'));
-    expect(legacy.controls.filter((c: any) => c.status === 'waived').map((c: any) => c.id)).toEqual(['IMG-1', 'IMG-2']);
+      `  name: legacy-web\n  annotations:\n    compliance.cdk-compliant-ml.io/waivers: '${value}'\n  labels:`));
+    return file;
+  };
+
+  test('waivers in the compliance.cdk-compliant-ml.io/waivers annotation (JSON, as the constructs write it) count as waived, with their source', async () => {
+    const file = withWaiverAnnotation(JSON.stringify([
+      { control: 'IMG-1', reason: 'pinned by the GitOps overlay', expires: '2999-01-01', approvedBy: 'platform' },
+      { control: 'IMG-2', reason: 'pinned by the GitOps overlay' },
+    ]));
+    const r = await runCli(['check', '--no-report', '--format', 'json', file]);
+    expect(r.code).toBe(0);
+    const legacy = JSON.parse(r.stdout).workloads.find((w: any) => w.path.endsWith('legacy-web'));
+    const waived = legacy.controls.filter((c: any) => c.status === 'waived');
+    expect(waived.map((c: any) => c.id)).toEqual(['IMG-1', 'IMG-2']);
+    expect(waived[0]).toMatchObject({
+      waiver: { control: 'IMG-1', reason: 'pinned by the GitOps overlay', expires: '2999-01-01', approvedBy: 'platform' },
+      waiverSource: expect.stringMatching(/^manifest annotation at .*waived\.yaml:\d+$/),
+    });
+  });
+
+  test.each([
+    ['a bare list of IDs', 'IMG-1,IMG-2', /are not JSON/],
+    ['no reason', JSON.stringify([{ control: 'IMG-1' }]), /needs a reason/],
+    ['an empty reason', JSON.stringify([{ control: 'IMG-1', reason: ' ' }]), /needs a reason/],
+    ['an unknown control', JSON.stringify([{ control: 'IMG-9', reason: 'r' }]), /is not a control of the catalogue/],
+    ['a control outside the kind\'s scope', JSON.stringify([{ control: 'JOB-1', reason: 'r' }]), /does not apply to this kind of workload/],
+    ['an expired waiver', JSON.stringify([{ control: 'IMG-1', reason: 'r', expires: '2020-01-01' }]), /expired on 2020-01-01/],
+    ['an invalid date', JSON.stringify([{ control: 'IMG-1', reason: 'r', expires: '2027-02-30' }]), /is not an ISO date/],
+    ['a null entry', JSON.stringify([null]), /is not a waiver/],
+    ['an unknown field', JSON.stringify([{ control: 'IMG-1', reason: 'r', expiry: '2027-01-01' }]), /unknown field "expiry"/],
+    ['a control waived twice', JSON.stringify([{ control: 'IMG-1', reason: 'r' }, { control: 'IMG-1', reason: 's' }]), /waived twice/],
+  ])('a waiver annotation with %s is an input error with its line (exit 3) and waives nothing', async (_what, value, message) => {
+    const file = withWaiverAnnotation(value);
+    const r = await runCli(['check', '--no-report', '--format', 'json', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`waived\\.yaml:\\d+: error: Deployment legacy-web: annotation compliance.cdk-compliant-ml.io/waivers: .*${message.source}`));
+    const legacy = JSON.parse(r.stdout).workloads.find((w: any) => w.path.endsWith('legacy-web'));
+    if (!/twice/.test(message.source)) {
+      expect(legacy.controls.filter((c: any) => c.status === 'waived')).toEqual([]);
+    }
   });
 
   test('reads standard input for the path -', async () => {
@@ -107,6 +143,43 @@ describe('check on CloudFormation templates', () => {
     expect(violated({ workloads: [w] }, 'ScorerService')).toEqual(expect.arrayContaining(['IMG-1', 'SEC-9', 'AVL-1', 'LOG-2']));
     // !Ref Logs resolved to the log group of the template
     expect(w.controls.find((c: any) => c.id === 'LOG-2').evidence).toEqual(['LogGroup Logs RetentionInDays=7']);
+  });
+});
+
+describe('waivers in CloudFormation template metadata are validated like waivers in code', () => {
+  const template = (waivers: unknown) => ({
+    Resources: {
+      Task: {
+        Type: 'AWS::ECS::TaskDefinition',
+        Metadata: { 'cdk-compliant-ml': { kind: 'CompliantTrainingJob', waivers } },
+        Properties: { ContainerDefinitions: [{ Name: 'main', Image: 'nginx:latest' }] },
+      },
+    },
+  });
+  const write = (waivers: unknown) => {
+    const file = path.join(tmpdir(), 'waived.template.json');
+    fs.writeFileSync(file, JSON.stringify(template(waivers), undefined, 1));
+    return file;
+  };
+
+  test('a valid waiver is honoured and names the template metadata as its source', async () => {
+    const r = await runCli(['check', '--no-report', '--format', 'json', write([{ control: 'IMG-2', reason: 'vendor image', expires: '2999-12-31' }])]);
+    expect(r.code).toBe(0);
+    const img2 = JSON.parse(r.stdout).workloads[0].controls.find((c: any) => c.id === 'IMG-2');
+    expect(img2).toMatchObject({ status: 'waived', waiverSource: 'template metadata of Task' });
+  });
+
+  test.each([
+    ['an expired waiver with an empty reason', [{ control: 'IMG-2', reason: '', expires: '2020-01-01' }], /needs a reason/],
+    ['a null entry', [null], /is not a waiver/],
+    ['a bare list of IDs', ['IMG-2'], /is not a waiver/],
+    ['a service control on a job', [{ control: 'AVL-1', reason: 'r' }], /does not apply to this kind of workload/],
+    ['a string instead of a list', 'IMG-2', /not a JSON array/],
+  ])('%s is an input error (exit 3) and waives nothing', async (_what, waivers, message) => {
+    const r = await runCli(['check', '--no-report', '--format', 'json', write(waivers)]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`waived\\.template\\.json:\\d+: error: resource Task: metadata cdk-compliant-ml: .*${message.source}`));
+    expect(JSON.parse(r.stdout).workloads[0].controls.filter((c: any) => c.status === 'waived')).toEqual([]);
   });
 });
 

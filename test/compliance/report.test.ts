@@ -80,7 +80,7 @@ test('JSON text: indented down to the controls, one line per control and per ack
 
 test('violations lists every violated control with its evidence', () => {
   expect(ComplianceReport.fromWorkloads([workloadB, workloadA]).violations()).toEqual([
-    { path: 'batch/legacy', control: 'IMG-1', evidence: ['Deployment legacy image "python:3.12" has no digest'] },
+    { path: 'batch/legacy', control: 'IMG-1', evidence: ['Deployment legacy image "python:3.12" has no digest'], status: ControlStatus.VIOLATED },
   ]);
 });
 

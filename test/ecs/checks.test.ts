@@ -5,7 +5,7 @@ import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ControlResult, ControlStatus } from '../../src/compliance';
-import { templateWorkloads } from '../../src/ecs/checks/evaluate';
+import { templateWorkloads, throwTemplateProblem } from '../../src/ecs/checks/evaluate';
 import { TemplateView, flatten } from '../../src/ecs/checks/template';
 
 /** A foreign Fargate service written without any of the library's defaults, plus an EC2 task with host settings. */
@@ -49,7 +49,8 @@ function foreignApp() {
 function evaluate(): Map<string, Record<string, ControlResult>> {
   const { app, stack } = foreignApp();
   const tv = new TemplateView(app.synth().getStackArtifact(stack.artifactId).template);
-  return new Map(templateWorkloads(tv, new Set(), (id) => id).map((w) => [w.kind, Object.fromEntries(w.controls.map((c) => [c.id, c]))]));
+  const workloads = templateWorkloads(tv, new Set(), (id) => id, throwTemplateProblem);
+  return new Map(workloads.map((w) => [w.kind, Object.fromEntries(w.controls.map((c) => [c.id, c]))]));
 }
 
 describe('the ECS checker on foreign workloads', () => {
@@ -132,7 +133,7 @@ describe('templates written by hand', () => {
         },
       },
     });
-    const [w] = templateWorkloads(tv, new Set(), (id) => id);
+    const [w] = templateWorkloads(tv, new Set(), (id) => id, throwTemplateProblem);
     const byId = Object.fromEntries(w.controls.map((c) => [c.id, c]));
     expect(byId['AVL-3']).toMatchObject({ status: ControlStatus.VIOLATED, evidence: expect.arrayContaining([expect.stringMatching(/subnets defined outside this template/)]) });
     expect(byId['NET-1'].evidence.join()).toMatch(/SecurityGroup \$\{Fn::ImportValue\} is defined outside this template/);

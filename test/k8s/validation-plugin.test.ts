@@ -104,7 +104,7 @@ test('without the waiver annotation the same single-replica Deployment is a viol
   singleReplicaService(app);
   app.synth();
   const file = manifestsOf(app)[0];
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/compliance\.cdk-compliant-ml\.io\/waivers: AVL-1/g, 'x-removed: AVL-1'));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/compliance\.cdk-compliant-ml\.io\/waivers:/g, 'x-removed:'));
   const { context, violations, submitted } = fakeContext([file]);
   await new CdkCompliantMlValidation().validate(context);
   expect(violations.map((v) => v.ruleName)).toEqual(['AVL-1 >= 2 replicas']);
@@ -123,4 +123,14 @@ test('cdk8s-cli can load the class from the compiled file by its name (module[cl
   const instance = new mod.CdkCompliantMlValidation({ mode: 'report' });
   expect(typeof instance.validate).toBe('function');
   expect(instance.mode).toBe(ComplianceMode.REPORT);
+});
+
+test('a hand-edited waiver annotation that lists IDs only waives nothing and fails the validation', async () => {
+  const app = new App({ outdir: tmpdir() });
+  singleReplicaService(app);
+  app.synth();
+  const file = manifestsOf(app)[0];
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/compliance\.cdk-compliant-ml\.io\/waivers: .*/g, 'compliance.cdk-compliant-ml.io/waivers: AVL-1'));
+  const { context } = fakeContext([file]);
+  await expect(new CdkCompliantMlValidation().validate(context)).rejects.toThrow(/annotation compliance.cdk-compliant-ml.io\/waivers: waivers "AVL-1" are not JSON/);
 });

@@ -3,9 +3,11 @@ import { loggingChecks, registryChecks } from './logging-checks';
 import { serviceChecks } from './service-checks';
 import { identityCheck, imageChecks, metadataChecks, resourceCheck, securityChecks, TaskView } from './task-checks';
 import { TemplateView, flatten } from './template';
+import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
 import { Finding, applyWaivers } from '../../compliance/finding';
 import { Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
+import { readOutputWaivers } from '../../core/output-waivers';
 import { Waiver } from '../../core/waiver';
 
 /**
@@ -22,6 +24,8 @@ export interface EcsWorkloadSubject {
   readonly scope: ControlScope;
   /** The waivers in force. */
   readonly waivers: Waiver[];
+  /** Where the waivers come from (`construct <path>`, `template metadata of <logical id>`). */
+  readonly waiverSource?: string;
 }
 
 /**
@@ -46,7 +50,7 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
     findings.push(...jobChecks(t));
     findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion tasks are bounded by JOB-2 instead of health checks'] });
   }
-  return applyWaivers(findings, subject.waivers);
+  return applyWaivers(findings, subject.waivers, subject.waiverSource);
 }
 
 /**
@@ -69,23 +73,42 @@ export const WORKLOAD_METADATA_KEY = 'cdk-compliant-ml';
 
 /**
  * The report entries of every task definition of a template except `skip`: with the service that runs it (scope SERVICE)
- * or without (scope JOB), with the kind and waivers recorded in the task definition's metadata when present.
+ * or without (scope JOB), with the kind and waivers recorded in the task definition's metadata when present. Waivers there
+ * are validated like waivers in code; each problem waives nothing and goes to `onProblem` with the task definition's ID.
  *
  * @internal
  */
-export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (logicalId: string) => string): WorkloadReport[] {
+export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (logicalId: string) => string,
+  onProblem: (logicalId: string, message: string) => void): WorkloadReport[] {
   const out: WorkloadReport[] = [];
   for (const id of tv.idsOfType('AWS::ECS::TaskDefinition').filter((x) => !skip.has(x))) {
     const serviceId = tv.idsOfType('AWS::ECS::Service').find((s) => tv.target(tv.get(s)!.Properties?.TaskDefinition) === id);
-    const meta = tv.get(id)!.Metadata?.[WORKLOAD_METADATA_KEY] ?? {};
-    const waivers: Waiver[] = Array.isArray(meta.waivers) ? meta.waivers : [];
+    const rawMeta = tv.get(id)!.Metadata?.[WORKLOAD_METADATA_KEY];
+    const meta = rawMeta && typeof rawMeta === 'object' && !Array.isArray(rawMeta) ? rawMeta : {};
+    if (rawMeta !== undefined && meta !== rawMeta) {
+      onProblem(id, `metadata ${WORKLOAD_METADATA_KEY} ${JSON.stringify(rawMeta)} is not a mapping of kind and waivers`);
+    }
+    const scope = serviceId ? ControlScope.SERVICE : ControlScope.JOB;
+    const found = meta.waivers === undefined ? { waivers: [], problems: [] } : readOutputWaivers(meta.waivers, applicableControlIds(scope));
+    found.problems.forEach((message) => onProblem(id, `metadata ${WORKLOAD_METADATA_KEY}: ${message}`));
     out.push({
       path: pathOf(serviceId ?? id),
       kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
       backend: Backend.ECS,
       images: imagesOf(tv, id),
-      controls: evaluateEcsWorkload(tv, { taskDefinitionId: id, serviceId, scope: serviceId ? ControlScope.SERVICE : ControlScope.JOB, waivers }),
+      controls: evaluateEcsWorkload(tv, {
+        taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
+      }),
     });
   }
   return out;
+}
+
+/**
+ * A problem handler for template waivers inside an app or a policy plugin: the problem fails the report.
+ *
+ * @internal
+ */
+export function throwTemplateProblem(logicalId: string, message: string): never {
+  throw new Error(`resource ${logicalId}: ${message}`);
 }

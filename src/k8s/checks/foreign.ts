@@ -1,9 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Manifest, podSpecPath, PodView } from './manifest';
 import { evaluateK8sWorkload } from './workload-checks';
+import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
 import { Backend, WorkloadReport } from '../../compliance/report-model';
+import { OutputWaivers, readAnnotationWaivers } from '../../core/output-waivers';
 import { Waiver } from '../../core/waiver';
+import { WAIVERS_ANNOTATION } from '../metadata';
 
 /** The API groups of the built-in kinds with a pod template ('' is the core group); a CRD that reuses a kind name is not one. */
 const WORKLOAD_GROUPS: Record<string, string[]> = {
@@ -60,20 +63,36 @@ export function imagesOf(obj: Manifest): string[] {
 }
 
 /**
+ * The waivers written into a workload's annotation `compliance.cdk-compliant-ml.io/waivers` (a JSON array of
+ * `{control, reason, expires?, approvedBy?}`), validated like waivers in code against the controls of the workload's kind.
+ *
+ * @internal
+ */
+export function annotationWaivers(obj: Manifest): OutputWaivers {
+  const raw = obj.metadata?.annotations?.[WAIVERS_ANNOTATION];
+  if (raw === undefined) {
+    return { waivers: [], problems: [] };
+  }
+  const found = readAnnotationWaivers(raw, applicableControlIds(workloadScope(obj)));
+  return { waivers: found.waivers, problems: found.problems.map((p) => `annotation ${WAIVERS_ANNOTATION}: ${p}`) };
+}
+
+/**
  * The report entry of a workload that no construct of this library rendered, evaluated with the same checker as ours.
  *
  * @param path the construct path (or, outside an app, `<manifest file>#<kind>/<name>`)
  * @param obj the resolved manifest of the workload
  * @param all the objects it is evaluated with (PodDisruptionBudgets, NetworkPolicies, autoscalers); it may include `obj`
- * @param waivers waivers to apply (none for foreign workloads inside an app)
+ * @param waivers waivers to apply (read from the workload's annotation)
+ * @param waiverSource where the waivers were read (`manifest annotation at FILE:LINE`)
  * @internal
  */
-export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[], waivers: Waiver[] = []): WorkloadReport {
+export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[], waivers: Waiver[] = [], waiverSource?: string): WorkloadReport {
   return {
     path,
     kind: String(obj.kind),
     backend: Backend.KUBERNETES,
     images: imagesOf(obj),
-    controls: evaluateK8sWorkload(obj, all, workloadScope(obj), waivers, 0),
+    controls: evaluateK8sWorkload(obj, all, workloadScope(obj), waivers, 0, waiverSource),
   };
 }

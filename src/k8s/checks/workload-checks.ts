@@ -1,14 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { ControlScope } from '../../compliance/control';
-import { ControlResult, ControlStatus } from '../../compliance/report-model';
-import { scanFinding } from '../../core/scan-validation';
-import { Waiver } from '../../core/waiver';
-import { signatureFinding } from '../image-signature-policy';
-import { LOG_SHIPPING_ANNOTATION } from '../metadata';
+import { loggingChecks } from './logging-rules';
 import { Manifest, PodView, selects } from './manifest';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
+import { ControlScope } from '../../compliance/control';
 import { Finding, applyWaivers, verdict } from '../../compliance/finding';
-import { renderedDigest } from '../../core/patterns';
+import { ControlResult, ControlStatus } from '../../compliance/report-model';
+import { Waiver } from '../../core/waiver';
 
 /** AVL-1..4 for a DaemonSet: redundancy and placement follow the node pool, so only the rollout is checked. */
 function daemonSetAvailability(p: PodView): Finding[] {
@@ -90,52 +87,14 @@ export function jobChecks(p: PodView, minTtlSeconds: number): Finding[] {
   ];
 }
 
-/** The digests the pod's images are pinned by. */
-function imageDigests(p: PodView): string[] {
-  return p.containers.flatMap(({ c }) => renderedDigest(String(c.image ?? '')) ?? []);
-}
-
-/**
- * LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns, except REG-2 when the workload records a
- * vulnerability scan in its annotations and REG-3 when a signature policy among `all` covers its images. @internal
- */
-export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
-  const mode = p.obj.metadata?.annotations?.[LOG_SHIPPING_ANNOTATION];
-  const sidecar = p.containers.find(({ c, init }) => init && c.restartPolicy === 'Always' && c.name === 'log-shipper');
-  let log1: Finding;
-  if (mode?.startsWith('sidecar') && sidecar) {
-    log1 = { id: 'LOG-1', status: ControlStatus.ENFORCED, evidence: [p.ev(`${sidecar.path}.{image,restartPolicy}`, [sidecar.c.image, 'Always']), p.ev(`metadata.annotations["${LOG_SHIPPING_ANNOTATION}"]`, mode)] };
-  } else {
-    log1 = { id: 'LOG-1', status: ControlStatus.EXTERNAL, evidence: [`${p.kind} ${p.name}: stdout/stderr are collected by the cluster's node agent${mode ? ` (${mode})` : ''}; not visible in the manifests`] };
-  }
-  const dest = mode ? `the log destination (${mode})` : 'the cluster log backend';
-  const out: Finding[] = [
-    log1,
-    { id: 'LOG-2', status: ControlStatus.EXTERNAL, evidence: [`retention (>= 184 days) is set by ${dest}`] },
-    { id: 'LOG-3', status: ControlStatus.EXTERNAL, evidence: [`encryption and access control are set by ${dest}`] },
-    { id: 'MON-1', status: ControlStatus.EXTERNAL, evidence: ['metrics scraping (ServiceMonitor/PodMonitor) and dashboards belong to the cluster'] },
-    { id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a registry setting'] },
-    scanFinding(p.obj.metadata?.annotations ?? {}, imageDigests(p), (k, v) => p.ev(`metadata.annotations["${k}"]`, v))
-      ?? { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
-    signatureFinding(p, all),
-  ];
-  if (scope === ControlScope.SERVICE) {
-    const env = p.containers.filter((x) => !x.init).flatMap(({ c, path }) => (c.env ?? []).map((e: any) => ({ e, path })));
-    const sink = env.find(({ e }) => e.name === 'INFERENCE_LOG_PATH');
-    out.push(sink
-      ? { id: 'LOG-4', status: ControlStatus.ENFORCED, evidence: [p.ev(`${sink.path}.env[INFERENCE_LOG_PATH]`, sink.e.value)] }
-      : { id: 'LOG-4', status: ControlStatus.EXTERNAL, evidence: [`${p.kind} ${p.name}: no inference-record sink declared (INFERENCE_LOG_PATH)`] });
-  }
-  return out;
-}
-
 /**
  * Evaluates a rendered workload with a pod template against every control of the catalogue that applies to its scope,
  * then applies waivers: a failing control covered by a waiver becomes `waived`.
  *
  * @internal
  */
-export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: ControlScope, waivers: Waiver[], minJobTtlSeconds = 0): ControlResult[] {
+export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: ControlScope, waivers: Waiver[], minJobTtlSeconds = 0,
+  waiverSource?: string): ControlResult[] {
   const p = new PodView(obj);
   const findings: Finding[] = [
     ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p), networkCheck(p, all), resourceCheck(p),
@@ -147,5 +106,5 @@ export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: Contr
     findings.push(...jobChecks(p, minJobTtlSeconds));
     findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion jobs are bounded by JOB-2 instead of HTTP probes'] });
   }
-  return applyWaivers(findings, waivers);
+  return applyWaivers(findings, waivers, waiverSource);
 }
