@@ -4,6 +4,7 @@ import { ExitCode, parseArgs, UsageError } from './args';
 import { AUTH_ENV_PREFIX, registryCredentials } from './docker-auth';
 import { CliIo, Progress } from './io';
 import { RegistryError, resolveManifest } from './registry';
+import { printable } from './registry-manifest';
 import { ImageLock, ImageLockEntry, LockReference, parseLockReference } from '../core/image-lock';
 
 /** `pin --help`. @internal */
@@ -11,6 +12,11 @@ export const PIN_USAGE = `Usage: cdk-compliant-ml pin [options] [IMAGE:TAG...]
 
 Resolves image tags to digests through the registry (OCI distribution API v2) and records them in the lock file, which
 ImageLock.fromFile(...).resolve('IMAGE:TAG') reads at synth time without any network access.
+
+The pinned digest is always the sha256 of the manifest bytes received (GET, at most 4 MiB); a Docker-Content-Digest header that
+differs from them is refused. A multi-platform index is pinned at the index digest, with its platforms (os, architecture,
+variant, child digest) in the lock. A redirect from HTTPS to plain HTTP is refused. Control characters in registry answers are
+printed escaped (\\u001b).
 
 Without IMAGE:TAG, every entry of the existing lock is resolved again (a moved tag shows as a changed digest).
 An entry whose digest did not change keeps its resolvedAt, so re-pinning an unchanged tag leaves the file as it is.
@@ -68,7 +74,7 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
     try {
       lock = ImageLock.fromFile(lockFile);
     } catch (e) {
-      io.stderr(`${lockFile}: error: ${(e as Error).message}\n`);
+      io.stderr(printable(`${lockFile}: error: ${(e as Error).message}`) + '\n');
       return ExitCode.INPUT;
     }
   }
@@ -82,7 +88,7 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
         }
         return parsed;
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(printable((e as Error).message));
       }
     });
   } else if (lock !== undefined && lock.entries.length > 0) {
@@ -107,18 +113,29 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
       const resolved = await resolveManifest(w.registry, w.repository, w.tag, options);
       const before = entries.get(w.key);
       const state = before === undefined ? 'new' : before.digest === resolved.digest ? 'unchanged' : `changed from ${before.digest}`;
-      if (before?.digest !== resolved.digest || before.mediaType !== resolved.mediaType) {
-        entries.set(w.key, { name: w.name, tag: w.tag, digest: resolved.digest, mediaType: resolved.mediaType, resolvedAt: now });
+      const entry: ImageLockEntry = {
+        name: w.name,
+        tag: w.tag,
+        digest: resolved.digest,
+        mediaType: resolved.mediaType,
+        platforms: resolved.platforms,
+        // an unchanged digest keeps when it was first resolved, also when the entry gains its media type or platforms
+        resolvedAt: before?.digest === resolved.digest ? before.resolvedAt ?? now : now,
+      };
+      if (entryText(before) !== entryText(entry)) {
+        entries.set(w.key, entry);
         changed++;
       }
-      progress.info(`${label} ${resolved.digest} (${state})`);
-      io.stdout(`${w.key}@${resolved.digest}\n`);
+      const platforms = resolved.platforms === undefined ? ''
+        : `, index of ${resolved.platforms.map((p) => [p.os, p.architecture, p.variant].filter((f) => f !== undefined).join('/')).join(', ')}`;
+      progress.info(printable(`${label} ${resolved.digest} (${state}${platforms})`));
+      io.stdout(printable(`${w.key}@${resolved.digest}`) + '\n');
     } catch (e) {
       if (!(e instanceof RegistryError) && !(e instanceof Error && /CDK_COMPLIANT_ML_REGISTRY_AUTH_/.test(e.message))) {
         throw e;
       }
       failed++;
-      io.stderr(`${label} error: ${(e as Error).message}\n`);
+      io.stderr(printable(`${label} error: ${(e as Error).message}`) + '\n');
     }
   }
 
@@ -128,9 +145,14 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
   if (changed > 0 && text !== previous) {
     writeAtomically(lockFile, text);
   }
-  progress.info(`cdk-compliant-ml pin: ${wanted.length - failed} of ${wanted.length} images resolved, ${changed} lock entries `
-    + `${changed === 0 ? 'changed (lock unchanged)' : `written to ${lockFile}`}${failed > 0 ? `, ${failed} failed` : ''}`);
+  progress.info(printable(`cdk-compliant-ml pin: ${wanted.length - failed} of ${wanted.length} images resolved, ${changed} lock entries `
+    + `${changed === 0 ? 'changed (lock unchanged)' : `written to ${lockFile}`}${failed > 0 ? `, ${failed} failed` : ''}`));
   return failed > 0 ? ExitCode.INPUT : ExitCode.OK;
+}
+
+/** An entry as the lock writes it, to tell whether re-pinning changed anything. */
+function entryText(entry: ImageLockEntry | undefined): string | undefined {
+  return entry === undefined ? undefined : ImageLock.fromEntries([entry]).toJsonString();
 }
 
 function writeAtomically(file: string, text: string): void {

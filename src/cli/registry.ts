@@ -1,25 +1,21 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import * as crypto from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import { Credentials } from './docker-auth';
-import { DIGEST_PATTERN } from '../core/patterns';
+import { describeBody, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, printable, RegistryError, VerifiedManifest, verifyManifest } from './registry-manifest';
+
+export { MANIFEST_MEDIA_TYPES, RegistryError } from './registry-manifest';
 
 /**
  * A minimal OCI distribution (v2) client that resolves a tag to the digest of its manifest or index, with Node's `http`/`https`
  * only. Not part of the library's API.
+ *
+ * Plain HTTP: a registry is reached over `http:` only when its host is loopback (`localhost`, `127.x.x.x`, `[::1]`) or is named by
+ * `--insecure-registry`; every other registry over `https:`. A redirect from `https:` to `http:` is refused, on manifest and token
+ * requests alike (this client fetches no blobs); a redirect from `http:` may only go to a host that may be reached over plain HTTP;
+ * at most 5 redirects are followed, and credentials are never forwarded to another host. A token realm over plain HTTP is accepted
+ * only for a loopback realm of a plain-HTTP registry or an `--insecure-registry` realm host.
  */
-
-/** The manifest media types `pin` accepts, multi-platform indexes first (so a multi-arch tag pins the index). @internal */
-export const MANIFEST_MEDIA_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-];
-
-/** An error of the registry or the network, with a message that says what to do. @internal */
-export class RegistryError extends Error {}
 
 /** How to reach registries. @internal */
 export interface RegistryOptions {
@@ -31,11 +27,8 @@ export interface RegistryOptions {
   credentials(registry: string): { credentials?: Credentials; hint?: string };
 }
 
-/** What a tag resolved to. @internal */
-export interface ResolvedManifest {
-  readonly digest: string;
-  readonly mediaType?: string;
-}
+/** What a tag resolved to: the sha256 of the manifest bytes received, with the platforms of an index. @internal */
+export type ResolvedManifest = VerifiedManifest;
 
 interface HttpResponse {
   readonly status: number;
@@ -44,7 +37,8 @@ interface HttpResponse {
   readonly url: URL;
 }
 
-const MAX_BODY = 8 * 1024 * 1024;
+/** The largest answer of a token service (a token is a few KiB). */
+const MAX_TOKEN_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 
@@ -58,9 +52,29 @@ export function apiHost(registry: string): string {
 }
 
 /**
- * Resolves `registry/repository:tag` to a digest: `HEAD /v2/<repository>/manifests/<tag>` with the manifest and index media types
- * in `Accept`, reading `Docker-Content-Digest`; without that header, `GET` and the sha256 of the body. A 401 answer is followed by
- * the token flow of its `WWW-Authenticate: Bearer` challenge (anonymous, or with basic credentials) or by basic authentication.
+ * Why a redirect from `from` to `to` must not be followed, or undefined when it may: `https:` to `http:` is a downgrade; `http:` may
+ * only lead to a host that may be reached over plain HTTP (loopback or `--insecure-registry`); other schemes are refused.
+ *
+ * @internal
+ */
+export function redirectProblem(from: URL, to: URL, insecureRegistries: string[]): string | undefined {
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') {
+    return `it leads to the scheme ${to.protocol}, not https: or http:`;
+  }
+  if (to.protocol === 'http:' && from.protocol === 'https:') {
+    return 'it downgrades HTTPS to plain HTTP';
+  }
+  if (to.protocol === 'http:' && !LOOPBACK.test(to.host) && !insecureRegistries.includes(to.host)) {
+    return `plain HTTP is allowed only for loopback hosts and --insecure-registry hosts, not ${to.host}`;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves `registry/repository:tag` to a digest: `GET /v2/<repository>/manifests/<tag>` with the manifest and index media types
+ * in `Accept`, and the sha256 of the body received (at most 4 MiB), checked against `Docker-Content-Digest` when the registry sends
+ * one (see `verifyManifest`). There is no `HEAD`: nothing but the bytes decides the digest. A 401 answer is followed by the token
+ * flow of its `WWW-Authenticate: Bearer` challenge (anonymous, or with basic credentials) or by basic authentication.
  *
  * @internal
  */
@@ -71,61 +85,27 @@ export async function resolveManifest(registry: string, repository: string, tag:
   const ref = `${registry}/${repository}:${tag}`;
   const client = new Client(ref, options);
 
-  let res = await client.send('HEAD', url);
+  let res = await client.send(url, MAX_MANIFEST_BYTES);
   if (res.status === 401) {
     await client.authorize(res, repository, plain);
-    res = await client.send('HEAD', url);
+    res = await client.send(url, MAX_MANIFEST_BYTES);
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(`${ref}: the registry refused the credentials (HTTP ${res.status}${client.credentialSource()}); `
         + `check them (${client.credentialHelp()}) and that they may pull ${repository}`);
     }
   }
-  if (res.status === 405 || res.status === 501) {
-    res = await client.send('GET', url); // a registry without HEAD support
-  }
   if (res.status === 403) {
     throw new RegistryError(`${ref}: access denied (HTTP 403${client.credentialSource()}); ${client.credentialHelp()}`);
   }
   if (res.status === 404) {
-    const detail = await client.send('GET', url).then((r) => registryErrorCodes(r.body)).catch((): string[] => []);
-    const what = detail.includes('NAME_UNKNOWN') ? `the repository ${repository} does not exist on ${registry}`
+    const what = registryErrorCodes(res.body).includes('NAME_UNKNOWN') ? `the repository ${repository} does not exist on ${registry}`
       : `${registry} has no tag ${tag} in the repository ${repository} (or no such repository)`;
     throw new RegistryError(`${ref}: not found (HTTP 404): ${what}; check the name and the tag`);
   }
   if (res.status < 200 || res.status > 299) {
     throw new RegistryError(`${ref}: unexpected answer HTTP ${res.status} from ${res.url.origin}${describeBody(res.body)}`);
   }
-  const mediaType = contentType(res);
-  if (mediaType !== undefined && !MANIFEST_MEDIA_TYPES.includes(mediaType)) {
-    throw new RegistryError(`${ref}: the registry answered with the media type ${mediaType}, which is not an OCI or Docker v2 manifest or index`);
-  }
-  const header = res.headers['docker-content-digest'];
-  if (typeof header === 'string' && header !== '') {
-    if (!DIGEST_PATTERN.test(header)) {
-      throw new RegistryError(`${ref}: malformed answer: the Docker-Content-Digest header ${JSON.stringify(header)} is not sha256:<64 hex>`
-        + ' or sha512:<128 hex>');
-    }
-    return { digest: header, mediaType };
-  }
-  // No digest header: fetch the manifest and hash its bytes (the digest of a manifest is the sha256 of exactly those bytes).
-  const got = res.body.length > 0 ? res : await client.send('GET', url);
-  if (got.status < 200 || got.status > 299) {
-    throw new RegistryError(`${ref}: unexpected answer HTTP ${got.status} to GET ${got.url.href}${describeBody(got.body)}`);
-  }
-  let manifest: any;
-  try {
-    manifest = JSON.parse(got.body.toString('utf-8'));
-  } catch {
-    throw new RegistryError(`${ref}: malformed answer: the manifest is not JSON and there is no Docker-Content-Digest header${describeBody(got.body)}`);
-  }
-  if (!manifest || typeof manifest !== 'object' || manifest.schemaVersion !== 2) {
-    throw new RegistryError(`${ref}: malformed answer: the manifest has no schemaVersion 2 (schemaVersion ${JSON.stringify(manifest?.schemaVersion)})`);
-  }
-  const type = contentType(got) ?? (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined);
-  if (type !== undefined && !MANIFEST_MEDIA_TYPES.includes(type)) {
-    throw new RegistryError(`${ref}: the registry answered with the media type ${type}, which is not an OCI or Docker v2 manifest or index`);
-  }
-  return { digest: `sha256:${crypto.createHash('sha256').update(got.body).digest('hex')}`, mediaType: type };
+  return verifyManifest(ref, res.body, res.headers['content-type'], res.headers['docker-content-digest']);
 }
 
 /** One resolution: the HTTP exchanges with one registry, with the authorization obtained on the way. */
@@ -136,17 +116,28 @@ class Client {
 
   constructor(private readonly ref: string, private readonly options: RegistryOptions) {}
 
-  public async send(method: 'HEAD' | 'GET', url: URL, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /** A GET that follows at most 5 redirects (never a downgrade to plain HTTP) and reads at most `maxBytes` of the body. */
+  public async send(url: URL, maxBytes: number, headers: Record<string, string> = {}): Promise<HttpResponse> {
     const all: Record<string, string> = { 'Accept': MANIFEST_MEDIA_TYPES.join(', '), 'User-Agent': 'cdk-compliant-ml', ...headers };
     if (this.authorization && !('Authorization' in headers)) {
       all.Authorization = this.authorization;
     }
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const res = await request(this.ref, method, current, all, this.options.timeoutMs);
+      const res = await request(this.ref, current, all, this.options.timeoutMs, maxBytes);
       const location = res.headers.location;
       if (res.status >= 300 && res.status < 400 && typeof location === 'string') {
-        const next = new URL(location, current);
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch {
+          throw new RegistryError(`${this.ref}: malformed answer: the redirect from ${current.href} leads to ${printable(JSON.stringify(location))}, `
+            + 'which is not a URL');
+        }
+        const problem = redirectProblem(current, next, this.options.insecureRegistries);
+        if (problem !== undefined) {
+          throw new RegistryError(`${this.ref}: refusing the redirect from ${current.href} to ${printable(next.href)}: ${problem}`);
+        }
         if (next.host !== current.host) {
           delete all.Authorization; // never forward credentials to another host
         }
@@ -170,22 +161,23 @@ class Client {
     if (bearer) {
       const realm = bearer.params.realm;
       if (!realm) {
-        throw new RegistryError(`${this.ref}: malformed answer: the Bearer challenge has no realm (WWW-Authenticate: ${res.headers['www-authenticate']})`);
+        throw new RegistryError(`${this.ref}: malformed answer: the Bearer challenge has no realm `
+          + `(WWW-Authenticate: ${printable(String(res.headers['www-authenticate']))})`);
       }
       let tokenUrl: URL;
       try {
         tokenUrl = new URL(realm, res.url);
       } catch {
-        throw new RegistryError(`${this.ref}: malformed answer: the token realm ${JSON.stringify(realm)} is not a URL`);
+        throw new RegistryError(`${this.ref}: malformed answer: the token realm ${printable(JSON.stringify(realm))} is not a URL`);
       }
       if (tokenUrl.protocol !== 'https:' && !(plain && LOOPBACK.test(tokenUrl.host)) && !this.options.insecureRegistries.includes(tokenUrl.host)) {
-        throw new RegistryError(`${this.ref}: the token realm ${tokenUrl.href} is not HTTPS; refusing to fetch a token over plain HTTP`);
+        throw new RegistryError(`${this.ref}: the token realm ${printable(tokenUrl.href)} is not HTTPS; refusing to fetch a token over plain HTTP`);
       }
       if (bearer.params.service) {
         tokenUrl.searchParams.set('service', bearer.params.service);
       }
       tokenUrl.searchParams.set('scope', bearer.params.scope ?? `repository:${repository}:pull`);
-      const tokenRes = await this.send('GET', tokenUrl, { Accept: 'application/json', ...(basic ? { Authorization: basic } : {}) });
+      const tokenRes = await this.send(tokenUrl, MAX_TOKEN_BYTES, { Accept: 'application/json', ...(basic ? { Authorization: basic } : {}) });
       if (tokenRes.status === 401 || tokenRes.status === 403) {
         throw new RegistryError(`${this.ref}: the token service ${tokenUrl.origin} refused ${creds ? 'the credentials' : 'anonymous access'}`
           + ` (HTTP ${tokenRes.status}${this.credentialSourceOf(creds)}); ${this.credentialHelp()}`);
@@ -216,7 +208,7 @@ class Client {
       return;
     }
     throw new RegistryError(`${this.ref}: authentication required (HTTP 401) with an unsupported challenge `
-      + `${JSON.stringify(res.headers['www-authenticate'] ?? '(no WWW-Authenticate header)')}`);
+      + `${printable(JSON.stringify(res.headers['www-authenticate'] ?? '(no WWW-Authenticate header)'))}`);
   }
 
   public credentialSource(): string {
@@ -235,46 +227,56 @@ class Client {
   }
 }
 
-/** One HTTP request with a time limit; network failures become `RegistryError`s. */
-function request(ref: string, method: string, url: URL, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse> {
+/**
+ * One GET with a time limit; the body is counted as it streams and the request is abandoned past `maxBytes` (or at once when its
+ * Content-Length says so). Network failures become `RegistryError`s.
+ */
+function request(ref: string, url: URL, headers: Record<string, string>, timeoutMs: number, maxBytes: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
-    const fail = (message: string) => reject(new RegistryError(`${ref}: ${message}`));
-    const req = lib.request(url, { method, headers }, (res) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        outcome();
+      }
+    };
+    const fail = (message: string) => settle(() => reject(new RegistryError(`${ref}: ${message}`)));
+    const tooLarge = () => {
+      fail(`the answer to GET ${url.origin}${url.pathname} is larger than ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB); refusing it`);
+      req.destroy();
+    };
+    const req = lib.request(url, { method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      if (Number(res.headers['content-length']) > maxBytes) {
+        return tooLarge();
+      }
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY) {
-          req.destroy(new Error(`the answer is larger than ${MAX_BODY} bytes`));
-          return;
+        if (size > maxBytes) {
+          return tooLarge();
         }
         chunks.push(chunk);
       });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url });
-      });
-      res.on('error', (e) => {
-        clearTimeout(timer);
-        fail(`malformed answer from ${url.origin}: ${e.message}`);
-      });
+      res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url })));
+      res.on('error', (e) => fail(`malformed answer from ${url.origin}: ${e.message}`));
     });
     const timer = setTimeout(() => {
       req.destroy(new TimeoutError());
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
       if (e instanceof TimeoutError) {
-        fail(`timed out after ${timeoutMs / 1000}s waiting for ${url.origin} (${method} ${url.pathname}); check the network or raise --timeout`);
+        fail(`timed out after ${timeoutMs / 1000}s waiting for ${url.origin} (GET ${url.pathname}); check the network or raise --timeout`);
       } else if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ECONNRESET') {
         fail(`cannot reach ${url.origin} (${e.code}); check the registry name and the network`);
       } else if (e.code === 'EPROTO' || /ssl|tls|certificate/i.test(e.message)) {
-        fail(`TLS error talking to ${url.origin} (${e.message}); for a registry that serves plain HTTP use --insecure-registry ${url.host}`);
+        fail(`TLS error talking to ${url.origin} (${printable(e.message)}); for a registry that serves plain HTTP use --insecure-registry ${url.host}`);
       } else if (e.code === 'HPE_INVALID_CONSTANT' || e.code?.startsWith('HPE_')) {
         fail(`malformed answer from ${url.origin}: not HTTP (${e.code})`);
       } else {
-        fail(`request to ${url.origin} failed: ${e.message}`);
+        fail(`request to ${url.origin} failed: ${printable(e.message)}`);
       }
     });
     req.end();
@@ -304,13 +306,6 @@ function parseChallenges(header: string | undefined): Array<{ scheme: string; pa
   return out;
 }
 
-function contentType(res: HttpResponse): string | undefined {
-  const value = res.headers['content-type'];
-  const type = typeof value === 'string' ? value.split(';')[0].trim() : '';
-  // registries answer HEAD of an unknown type or of a plain-JSON test server with these generic types
-  return type === '' || type === 'application/json' || type === 'text/plain' || type === 'application/octet-stream' ? undefined : type;
-}
-
 function registryErrorCodes(body: Buffer): string[] {
   try {
     const json = JSON.parse(body.toString('utf-8'));
@@ -318,12 +313,4 @@ function registryErrorCodes(body: Buffer): string[] {
   } catch {
     return [];
   }
-}
-
-function describeBody(body: Buffer): string {
-  const text = body.toString('utf-8').trim();
-  if (text === '') {
-    return '';
-  }
-  return `: ${text.length > 200 ? `${text.slice(0, 200)}...` : text}`;
 }

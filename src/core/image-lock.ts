@@ -11,6 +11,36 @@ const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
 
+/** A platform field of a lock entry (os, architecture, variant): what OCI image-index platforms use, no control characters. */
+const PLATFORM_FIELD_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+/**
+ * One platform of a multi-platform image (an OCI image index or Docker manifest list), as its index lists it.
+ */
+export interface ImageLockPlatform {
+  /**
+   * The operating system, e.g. `linux`.
+   */
+  readonly os: string;
+
+  /**
+   * The CPU architecture, e.g. `amd64` or `arm64`.
+   */
+  readonly architecture: string;
+
+  /**
+   * The CPU variant, e.g. `v8` for `arm64`.
+   *
+   * @default - the index names no variant
+   */
+  readonly variant?: string;
+
+  /**
+   * The digest of this platform's manifest, as the index lists it.
+   */
+  readonly digest: string;
+}
+
 /**
  * One image of an image lock: a tag and the digest it pointed to when `cdk-compliant-ml pin` resolved it.
  */
@@ -43,6 +73,14 @@ export interface ImageLockEntry {
    * @default - not recorded
    */
   readonly mediaType?: string;
+
+  /**
+   * The platforms of a multi-platform image (an index or manifest list): each child manifest's os, architecture, variant and
+   * digest, sorted by os, architecture, variant and digest. The entry's `digest` is the index digest, which covers them all.
+   *
+   * @default - not recorded (a single-platform manifest, or a lock written before platforms were recorded)
+   */
+  readonly platforms?: ImageLockPlatform[];
 }
 
 /**
@@ -52,6 +90,14 @@ export interface ImageLockEntry {
  * digest; `ImageLock.fromFile('images.lock.json').resolve('ghcr.io/acme/scorer:1.4.2')` then returns the pinned
  * `ghcr.io/acme/scorer:1.4.2@sha256:...` reference. Committing the lock makes every synthesis run the same bytes, and
  * re-pinning shows a tag that moved as a diff.
+ *
+ * The file (`lockfileVersion` 1) is a JSON object `{"images": {...}, "lockfileVersion": 1}`; `images` maps `name:tag` to an entry
+ * with `name`, `tag`, `digest` (the sha256 of the manifest or index bytes `pin` received and verified), and optionally
+ * `mediaType`, `resolvedAt` and `platforms`. `platforms` is present for a multi-platform index only: an array of
+ * `{"architecture", "digest", "os", "variant"?}`, one per child manifest that names a platform, sorted by os, architecture,
+ * variant and digest. Keys are sorted at every level, indented by two spaces, with a final newline, so the same pins always
+ * give the same bytes. A lock without `platforms` (written before they were recorded) still reads, and readers that ignore
+ * `platforms` read a lock with them.
  */
 export class ImageLock {
   /** The default file name of the lock. */
@@ -119,6 +165,7 @@ export class ImageLock {
         digest: value.digest,
         resolvedAt: typeof value.resolvedAt === 'string' ? value.resolvedAt : undefined,
         mediaType: typeof value.mediaType === 'string' ? value.mediaType : undefined,
+        platforms: value.platforms === undefined ? undefined : readPlatforms(value.platforms, key, bad),
       });
     }
     return new ImageLock(entries, where);
@@ -151,7 +198,9 @@ export class ImageLock {
         throw new Error(`invalid image lock entry ${e.name}:${e.tag}: the digest ${describe(e.digest)} is not sha256:<64 lowercase hex> `
           + 'or sha512:<128 lowercase hex>');
       }
-      byKey.set(`${e.name}:${e.tag}`, { ...e });
+      const platforms = e.platforms === undefined ? undefined : sortPlatforms(readPlatforms(e.platforms, `${e.name}:${e.tag}`,
+        (problem) => new Error(`invalid image lock entry ${e.name}:${e.tag}: ${problem}`)));
+      byKey.set(`${e.name}:${e.tag}`, { ...e, platforms });
     }
     this.entries = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
     this.source = source;
@@ -195,7 +244,7 @@ export class ImageLock {
   public toJsonString(): string {
     const images: Record<string, unknown> = {};
     for (const e of this.entries) {
-      images[`${e.name}:${e.tag}`] = sortKeys({ ...e });
+      images[`${e.name}:${e.tag}`] = sortKeys({ ...e, platforms: e.platforms?.map((p) => sortKeys({ ...p })) });
     }
     return `${JSON.stringify({ images, lockfileVersion: LOCK_VERSION }, undefined, 2)}\n`;
   }
@@ -262,4 +311,46 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/**
+ * What is wrong with a platform of an index or a lock entry (`{os, architecture, variant?, digest}`: names of letters, digits and
+ * `. _ + -`, at most 64, and a registered digest), or undefined when nothing is.
+ *
+ * @internal
+ */
+export function platformProblem(platform: any): string | undefined {
+  if (!platform || typeof platform !== 'object' || Array.isArray(platform)) {
+    return 'is not an object';
+  }
+  for (const field of ['os', 'architecture', 'variant']) {
+    const text = platform[field];
+    if ((field !== 'variant' || text !== undefined) && (typeof text !== 'string' || !PLATFORM_FIELD_PATTERN.test(text))) {
+      return `has the ${field} ${describe(text)}, expected letters, digits and . _ + - (at most 64)`;
+    }
+  }
+  if (typeof platform.digest !== 'string' || !DIGEST_PATTERN.test(platform.digest)) {
+    return `has the digest ${describe(platform.digest)}, expected sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`;
+  }
+  return undefined;
+}
+
+/** Validates the `platforms` of an entry. */
+function readPlatforms(value: unknown, key: string, bad: (problem: string) => Error): ImageLockPlatform[] {
+  if (!Array.isArray(value)) {
+    throw bad(`the platforms of ${describe(key)} are not an array`);
+  }
+  return value.map((platform: any, i) => {
+    const problem = platformProblem(platform);
+    if (problem !== undefined) {
+      throw bad(`platforms[${i}] of ${describe(key)} ${problem}`);
+    }
+    return { os: platform.os, architecture: platform.architecture, variant: platform.variant, digest: platform.digest };
+  });
+}
+
+/** Platforms in a fixed order (os, architecture, variant, digest; code-unit comparison, no locale). */
+function sortPlatforms(platforms: ImageLockPlatform[]): ImageLockPlatform[] {
+  const sortKey = (p: ImageLockPlatform) => [p.os, p.architecture, p.variant ?? '', p.digest].join('\u0000');
+  return [...platforms].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 }
