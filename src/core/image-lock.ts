@@ -159,6 +159,11 @@ export class ImageLock {
       if (key !== `${value.name}:${value.tag}`) {
         throw bad(`the key ${describe(key)} does not match its name and tag (${value.name}:${value.tag})`);
       }
+      try {
+        parseLockReference(key);
+      } catch (e) {
+        throw bad(`the key ${describe(key)} is not a tagged image reference (${(e as Error).message})`);
+      }
       entries.push({
         name: value.name,
         tag: value.tag,
