@@ -113,7 +113,7 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
       const resolved = await resolveManifest(w.registry, w.repository, w.tag, options);
       const before = entries.get(w.key);
       const state = before === undefined ? 'new' : before.digest === resolved.digest ? 'unchanged' : `changed from ${before.digest}`;
-      const entry: ImageLockEntry = {
+      const entry: ImageLockEntry = ImageLock.fromEntries([{
         name: w.name,
         tag: w.tag,
         digest: resolved.digest,
@@ -121,13 +121,13 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
         platforms: resolved.platforms,
         // an unchanged digest keeps when it was first resolved, also when the entry gains its media type or platforms
         resolvedAt: before?.digest === resolved.digest ? before.resolvedAt ?? now : now,
-      };
+      }]).entries[0]; // platforms sorted as the lock writes them
       if (entryText(before) !== entryText(entry)) {
         entries.set(w.key, entry);
         changed++;
       }
-      const platforms = resolved.platforms === undefined ? ''
-        : `, index of ${resolved.platforms.map((p) => [p.os, p.architecture, p.variant].filter((f) => f !== undefined).join('/')).join(', ')}`;
+      const platforms = entry.platforms === undefined ? '' : entry.platforms.length === 0 ? ', index without platforms'
+        : `, index of ${entry.platforms.map((p) => [p.os, p.architecture, p.variant].filter((f) => f !== undefined).join('/')).join(', ')}`;
       progress.info(printable(`${label} ${resolved.digest} (${state}${platforms})`));
       io.stdout(printable(`${w.key}@${resolved.digest}`) + '\n');
     } catch (e) {

@@ -74,7 +74,8 @@ beforeAll(async () => {
         return send(200, { 'Content-Type': 'application/json' }, JSON.stringify({ schemaVersion: 2, mediaType: 'application/x\u001b[31m\u009b1m' }));
       case 'escape/platform':
         return send(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }, JSON.stringify({
-          schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
           manifests: [{ mediaType: MANIFEST_TYPE, digest: sha256(MANIFEST), size: MANIFEST.length, platform: { os: 'linux\u009b2J', architecture: 'amd64' } }],
         }));
       case 'too/large': { // streamed (chunked, no Content-Length): counted as it arrives

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { FIXTURES, NOW, pushImage, runCli, sha256, startRegistry, TestRegistry, tmpdir } from './support';
+import { FIXTURES, NOW, pushImage, pushManifest, runCli, sha256, startRegistry, TestRegistry, tmpdir } from './support';
 import { ImageLock } from '../../src/core';
 
 // `pin` against a real registry: Debian's docker-registry (distribution 2.8) on 127.0.0.1, one open instance and one with
@@ -93,6 +93,51 @@ describe('pin against docker-registry', () => {
     const after = JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8')).images;
     expect(after[`${open.host}/acme/moving:1`]).toMatchObject({ digest: moved.manifestDigest, resolvedAt: later.toISOString() });
     expect(after[`${open.host}/acme/scorer:1.0`]).toMatchObject({ digest: pushed.manifestDigest, resolvedAt: NOW.toISOString() });
+  });
+
+  test('an index with two platforms is pinned at the index digest, with both platforms (os, architecture, variant, digest) in the lock', async () => {
+    const amd64 = (await pushImage(open.base, 'acme/multi', { manifest: 'amd64' })).manifestDigest;
+    const arm64 = (await pushImage(open.base, 'acme/multi', { manifest: 'arm64' })).manifestDigest;
+    const manifestType = 'application/vnd.oci.image.manifest.v1+json';
+    const child = async (tag: string, digest: string) => ({
+      mediaType: manifestType, digest, size: Number((await fetch(`${open.base}/v2/acme/multi/manifests/${tag}`, { method: 'HEAD' })).headers.get('content-length')),
+    });
+    const indexType = 'application/vnd.oci.image.index.v1+json';
+    const indexDigest = await pushManifest(open.base, 'acme/multi', '2.0', indexType, {
+      schemaVersion: 2,
+      mediaType: indexType,
+      manifests: [ // arm64 first: the lock sorts the platforms
+        { ...(await child('arm64', arm64)), platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+        { ...(await child('amd64', amd64)), platform: { architecture: 'amd64', os: 'linux' } },
+      ],
+    });
+    const dir = tmpdir();
+    const ref = `${open.host}/acme/multi:2.0`;
+    const r = await runCli(['pin', '--lock', lockIn(dir), ref]);
+    expect(r.stdout).toBe(`${ref}@${indexDigest}\n`);
+    expect(r.stderr).toContain(`[1/1] ${ref} ${indexDigest} (new, index of linux/amd64, linux/arm64/v8)`);
+    expect(r.code).toBe(0);
+    const entry = JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8')).images[ref];
+    expect(entry).toEqual({
+      digest: indexDigest,
+      mediaType: indexType,
+      name: `${open.host}/acme/multi`,
+      platforms: [
+        { architecture: 'amd64', digest: amd64, os: 'linux' },
+        { architecture: 'arm64', digest: arm64, os: 'linux', variant: 'v8' },
+      ],
+      resolvedAt: NOW.toISOString(),
+      tag: '2.0',
+    });
+    expect(ImageLock.fromFile(lockIn(dir)).resolve(ref).digest).toBe(indexDigest);
+
+    // a lock written before platforms were recorded gains them on re-pinning, and keeps when the digest was first resolved
+    const old = { images: { [ref]: { digest: indexDigest, name: `${open.host}/acme/multi`, resolvedAt: '2025-06-01T00:00:00.000Z', tag: '2.0' } }, lockfileVersion: 1 };
+    fs.writeFileSync(lockIn(dir), JSON.stringify(old));
+    const again = await runCli(['pin', '--lock', lockIn(dir)]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('(unchanged, index of linux/amd64, linux/arm64/v8)');
+    expect(JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8')).images[ref]).toEqual({ ...entry, resolvedAt: '2025-06-01T00:00:00.000Z' });
   });
 
   test('an unknown tag or repository is a clear 404 error (exit 3); the images that resolved are still written', async () => {
