@@ -62,6 +62,17 @@ beforeAll(async () => {
         return req.method === 'HEAD'
           ? send(200, { ...manifestHeaders, 'Docker-Content-Digest': sha256(DECOY) })
           : send(200, { ...manifestHeaders, 'Docker-Content-Digest': sha256(MANIFEST) }, MANIFEST);
+      case 'head/only': // a digest for HEAD, nothing for GET
+        return req.method === 'HEAD' ? send(200, { ...manifestHeaders, 'Docker-Content-Digest': sha256(MANIFEST) }) : send(405, {});
+      case 'index/bad-child':
+        return send(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }, JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [{ mediaType: MANIFEST_TYPE, digest: 'sha256:feed', size: 1, platform: { os: 'linux', architecture: 'amd64' } }],
+        }));
+      case 'index/no-manifests':
+        return send(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' },
+          JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json' }));
       case 'type/mismatch':
         return send(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }, MANIFEST);
       case 'escape/body':
@@ -143,6 +154,22 @@ describe('pin records only the sha256 of the manifest bytes it received', () => 
     expect(r.code).toBe(0);
     expect(fs.readFileSync(lockIn(dir), 'utf-8')).not.toContain(sha256(DECOY));
     expect(seen).toEqual(['GET /v2/head/differs/manifests/1']);
+  });
+
+  test('fails when only HEAD answers with a digest: without the bytes there is nothing to pin', async () => {
+    const r = await pin(tmpdir(), 'head/only:1');
+    expect(r.stderr).toContain(`${liarHost}/head/only:1: unexpected answer HTTP 405 from http://${liarHost}`);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(3);
+  });
+
+  test.each([
+    ['index/bad-child:1', 'malformed answer: manifests[0] of the index has the digest "sha256:feed", not sha256:<64 hex> or sha512:<128 hex>'],
+    ['index/no-manifests:1', 'malformed answer: the index has no "manifests" array'],
+  ])('fails when the index %s does not list its children properly', async (ref, message) => {
+    const r = await pin(tmpdir(), ref);
+    expect(r.stderr).toContain(`${liarHost}/${ref}: ${message}`);
+    expect(r.code).toBe(3);
   });
 
   test('fails when the Content-Type contradicts the mediaType of the bytes', async () => {
