@@ -125,6 +125,8 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
         extra: { [`run.${PROVENANCE_PREFIX}/code-revision`]: props.codeRevision },
       }),
       scratchVolumes: { tmp: '/tmp', checkpoints: checkpointDir },
+      scratchVolumeProps: { tmp: 'tmp (the construct\'s /tmp)', checkpoints: 'checkpointPath' },
+      reservedEnvironment: RUN_VARIABLES,
     }, this._acknowledged);
     this.taskDefinition = this.task.taskDefinition;
     this.container = this.task.container;
@@ -153,7 +155,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       acknowledge(this._acknowledged, this.stateMachine, 'AwsSolutions-SF2',
         'X-Ray tracing was turned off (tracing: false); the execution history is logged at level ALL, which records every state transition.');
     }
-    if (props.schedule) {
+    if (props.schedule !== undefined) {
       this.schedule = this.renderSchedule(props.schedule);
     }
     this.acknowledgeWildcards();
@@ -278,6 +280,12 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   }
 
   private renderSchedule(expression: scheduler.ScheduleExpression): scheduler.Schedule {
+    if (typeof (expression as unknown) === 'string' || typeof expression?.expressionString !== 'string') {
+      // a plain string (from JavaScript, or a cast) would reach aws-cdk-lib as an object without expressionString
+      throw propError(this, 'schedule', expression, 'is not a ScheduleExpression',
+        `wrap it: ScheduleExpression.expression(${JSON.stringify(typeof (expression as unknown) === 'string' ? expression : 'cron(0 3 * * ? *)')}) `
+        + 'or use ScheduleExpression.cron({ minute: \'0\', hour: \'3\' })');
+    }
     validateScheduleExpression(this, expression.expressionString);
     const role = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
