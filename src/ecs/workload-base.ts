@@ -12,7 +12,7 @@ import { EcsWorkloadProps } from './workload-props';
 import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
-import { USER_ID_RANGE, requireScope } from '../core/bounds';
+import { USER_ID_RANGE, refuseToken, requireScope } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
@@ -145,6 +145,7 @@ export abstract class EcsWorkloadBase extends Construct {
   /** @internal The validated `uid:gid` (SEC-1). */
   public _user(user: string | undefined): string {
     const value = user ?? EcsDefaults.USER;
+    refuseToken(this, 'user', value, `a literal 'uid:gid', e.g. '${EcsDefaults.USER}'`);
     const m = USER.exec(value);
     const inRange = (id: string) => Number(id) >= USER_ID_RANGE.min && Number(id) <= USER_ID_RANGE.max;
     if (!m || !inRange(m[1]) || !inRange(m[2])) {

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
 import { WorkloadPodOptions } from './pod-options';
 import { validateUserId } from './pod-security';
-import { requirePositive, wholeMebibytes } from '../core/bounds';
+import { refuseToken, requirePositive, wholeMebibytes } from '../core/bounds';
 import { propError, requireInteger } from '../core/errors';
 
 /**
@@ -32,6 +32,7 @@ export function renderResources(scope: IConstruct, resources: kplus.ContainerRes
   const mebibytes = (what: string, bound: string, size: Size) => wholeMebibytes(scope, `resources.${what}.${bound}`, size, 'Size.mebibytes(512) or Size.gibibytes(2)');
   const mi = (what: string, bound: string, size: Size) => `${mebibytes(what, bound, size)}Mi`;
   for (const bound of ['request', 'limit'] as const) {
+    refuseToken(scope, `resources.cpu.${bound}`, Number(String(cpu[bound]!.amount).replace(/m$/, '')), 'kplus.Cpu.millis(500) or kplus.Cpu.units(1) with a literal number');
     requirePositive(scope, `resources.cpu.${bound}`, cpuMillis(cpu[bound]!.amount), 'millicores', 'use kplus.Cpu.millis(500) or kplus.Cpu.units(1)');
   }
   const requests: Record<string, k8s.Quantity> = {
