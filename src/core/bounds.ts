@@ -124,7 +124,7 @@ export function requireObjectName(scope: IConstruct | undefined, prop: string, n
   const grammar = { 'dns1035': DNS1035_LABEL, 'dns1123-label': DNS1123_LABEL, 'dns1123-subdomain': DNS1123_SUBDOMAIN }[rule.grammar];
   if (name.length === 0 || name.length > rule.max || !grammar.test(name)) {
     throw propError(scope, prop, name, `is not a valid ${kind} name (${rule.grammar === 'dns1035' ? 'DNS-1035 label' : rule.grammar.replace('dns1123', 'DNS-1123')}, `
-      + `at most ${rule.max} characters, got ${name.length})`, `use a shorter construct id or path, lowercase letters, digits and '-'`);
+      + `at most ${rule.max} characters, got ${name.length})`, 'use a shorter construct id or path, lowercase letters, digits and \'-\'');
   }
   return name;
 }
@@ -281,7 +281,8 @@ export function wholeMebibytes(scope: IConstruct | undefined, prop: string, size
  *
  * @internal
  */
-export function requireMountPaths(scope: IConstruct | undefined, mounts: Array<{ readonly prop: string; readonly path: string; readonly readOnly?: boolean }>): void {
+export function requireMountPaths(scope: IConstruct | undefined,
+  mounts: Array<{ readonly prop: string; readonly path: string; readonly readOnly?: boolean }>): void {
   for (const m of mounts) {
     if (typeof m.path !== 'string' || !/^(\/[A-Za-z0-9._@+-]+)+$/.test(m.path) || m.path.split('/').some((c) => c === '.' || c === '..')) {
       throw propError(scope, m.prop, m.path, 'is not a normalized absolute path other than /', 'e.g. /data/train');

@@ -49,7 +49,7 @@ export function isNumberToken(value: unknown): boolean {
   }
   const words = new Uint32Array(new Float64Array([value]).buffer);
   const high = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? words[1] : words[0];
-  return (high >>> 16) === 0xFBFF;
+  return Math.floor(high / 0x10000) === 0xFBFF;
 }
 
 /**

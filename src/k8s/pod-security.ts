@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { WorkloadDefaults } from '../core/defaults';
 import { refuseToken } from '../core/bounds';
+import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 
 /**

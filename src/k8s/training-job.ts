@@ -85,8 +85,11 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       version: this.model?.version ?? props.codeRevision ?? 'unversioned',
       component: 'training-job',
       partOf: props.partOf ?? this.model?.name ?? id,
-    }, this, { name: this.model ? 'model.name' : 'id (the construct id names the job without a model)',
-      version: this.model ? 'model.version' : 'codeRevision', partOf: props.partOf !== undefined || !this.model ? 'partOf' : 'model.name' });
+    }, this, {
+      name: this.model ? 'model.name' : 'id (the construct id names the job without a model)',
+      version: this.model ? 'model.version' : 'codeRevision',
+      partOf: props.partOf !== undefined || !this.model ? 'partOf' : 'model.name',
+    });
     const annotations = provenanceAnnotations({
       image: this.image,
       model: this.model,

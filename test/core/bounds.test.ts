@@ -97,7 +97,7 @@ describe('label values and object names', () => {
 describe('annotations, quantities, sizes and durations', () => {
   test('fails when annotations exceed 256 KiB, with the total and the largest entries', () => {
     requireAnnotationSize(undefined, 'annotations', { a: 'x'.repeat(262000) });
-    expect(() => requireAnnotationSize(undefined, 'annotations', { 'framework': 'x'.repeat(200000), 'registry': 'y'.repeat(70000), 'z': undefined }))
+    expect(() => requireAnnotationSize(undefined, 'annotations', { framework: 'x'.repeat(200000), registry: 'y'.repeat(70000), z: undefined }))
       .toThrow(/invalid annotations "270017 bytes": exceed the API server's limit of 262144 bytes \(256 KiB\).*largest: framework 200009 B, registry 70008 B; shorten/);
   });
 
