@@ -20,6 +20,7 @@ import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
+import { wholeSeconds as wholeSecondsWithin } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
@@ -355,11 +356,7 @@ class CapacityProviderLaunchTarget implements tasks.IEcsLaunchTarget {
 }
 
 function wholeSeconds(scope: Construct, prop: string, d: Duration, max: number): number {
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s <= 0 || s > max) {
-    throw propError(scope, prop, `${s}s`, `must be a positive whole number of seconds, at most ${max}s`, 'e.g. Duration.hours(24)');
-  }
-  return s;
+  return wholeSecondsWithin(scope, prop, d, 1, max, 'Duration.hours(24)');
 }
 
 /** Checks an EventBridge Scheduler expression: rate, six-field cron or one-time at. Tokens pass. */

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
 import { WorkloadPodOptions } from './pod-options';
 import { validateUserId } from './pod-security';
-import { refuseToken, requirePositive, wholeMebibytes } from '../core/bounds';
+import { refuseToken, requireLabels, requirePositive, wholeMebibytes } from '../core/bounds';
 import { propError, requireInteger } from '../core/errors';
 
 /**
@@ -73,7 +73,7 @@ export function sharedPodOptions(scope: IConstruct, props: WorkloadPodOptions & 
     user: validateUserId(scope, 'runAsUser', props.runAsUser),
     group: validateUserId(scope, 'runAsGroup', props.runAsGroup),
     resources: renderResources(scope, props.resources, defaults, props.gpuCount, props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
-    nodeSelector: props.nodeSelector,
+    nodeSelector: props.nodeSelector && requireLabels(scope, 'nodeSelector', props.nodeSelector),
     tolerations: props.tolerations,
     priorityClassName: props.priorityClassName,
   };

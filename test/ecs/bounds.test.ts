@@ -110,6 +110,15 @@ describe('mount paths and environment names', () => {
   });
 });
 
+describe('training durations', () => {
+  test.each([
+    ['a 1500 ms timeout', Duration.millis(1500), '"1.5s"', 'is not a whole number of seconds'],
+    ['a timeout that is a token', Duration.seconds(Token.asNumber({ Ref: 'T' })), '"(unresolved token)"', 'timeout is a token'],
+  ])('fails for %s', (_name, timeout, value, problem) => {
+    expect(() => job({ timeout })).toThrow(shape('Training/Job', 'timeout', value, problem, 'Duration.hours(24)'));
+  });
+});
+
 describe('EventBridge schedules', () => {
   test('fails for a plain string, showing the value and a working example', () => {
     expect(() => job({ schedule: 'cron(0 3 * * ? *)' as any }))

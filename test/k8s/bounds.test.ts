@@ -60,6 +60,8 @@ describe('label values and object names', () => {
       /^invalid NetworkPeer\.pods labels\["app"\] "x{64}": is not a label value \(1\.\.63 characters.*; set/],
     ['a network peer label value with a space', () => k8s.NetworkPeer.podsInNamespace('ml', { app: 'a b' }),
       /^invalid NetworkPeer\.podsInNamespace labels\["app"\] "a b": is not a label value/],
+    ['a node selector value with a slash', () => service({ nodeSelector: { 'node.kubernetes.io/instance-type': 'g5/xlarge' } }),
+      shape('test/scorer', 'nodeSelector["node.kubernetes.io/instance-type"]', '"g5/xlarge"', 'is not a label value', 'set nodeSelector')],
     ['a namespace name that is not a DNS label', () => k8s.NetworkPeer.allPodsInNamespace('ML_Team'),
       /^invalid NetworkPeer\.allPodsInNamespace name "ML_Team": is not a valid Namespace name/],
   ])('fails for %s', (_name, build, message) => {
