@@ -199,9 +199,17 @@ function splitName(reference: string, name: string): { registry?: string; reposi
     throw refusal(reference, 'it has no repository name', 'write it as [registry/]repository[:tag]@sha256:<64 hex>');
   }
   if (hasToken(name)) {
-    // Tokens (e.g. an ECR repository URI) resolve at deploy time; only the literal structure can be checked here.
+    // Tokens (e.g. an ECR repository URI) resolve at deploy time; only the literal structure can be checked here: every path
+    // component without a token must still be valid.
     const slash = name.indexOf('/');
-    return slash < 0 ? { repository: name } : { registry: name.slice(0, slash), repository: name.slice(slash + 1) };
+    const split = slash < 0 ? { repository: name } : { registry: name.slice(0, slash), repository: name.slice(slash + 1) };
+    for (const component of split.repository.split('/').filter((c) => !hasToken(c))) {
+      if (!PATH_COMPONENT.test(component)) {
+        throw refusal(reference, `the path component ${describe(component)} is not lowercase alphanumerics joined by '.', '_', '__' or '-' `
+          + '(the token beside it does not make it valid)', 'use a lowercase repository name such as acme/fraud-scorer');
+      }
+    }
+    return split;
   }
   if (name.length > NAME_MAX_LENGTH) {
     throw refusal(reference, `its name is ${name.length} characters long`, `keep registry and repository within ${NAME_MAX_LENGTH} characters`);
@@ -232,5 +240,8 @@ function validateRegistry(reference: string, registry: string): void {
   if (!hostOk || (port !== undefined && !PORT.test(port))) {
     throw refusal(reference, `the registry ${describe(registry)} is not a host name with an optional numeric port`,
       'write the registry as host[:port], e.g. localhost:5000 or ghcr.io');
+  }
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    throw refusal(reference, `the registry port ${port} is outside 1..65535`, 'write the registry as host[:port] with a port in 1..65535, e.g. localhost:5000');
   }
 }

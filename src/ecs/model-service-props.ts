@@ -103,7 +103,7 @@ export interface CompliantModelServiceProps extends EcsWorkloadProps {
   /**
    * The container health-check command. The image must contain the tool it runs.
    *
-   * @default ['CMD-SHELL', 'curl -fsS http://127.0.0.1:<port><livenessPath> || exit 1']
+   * @default ['CMD', 'curl', '-fsS', '--max-time', '4', 'http://127.0.0.1:<port><livenessPath>'] (the exec form: the URL is one argument, never shell text)
    */
   readonly healthCheckCommand?: string[];
 

@@ -10,6 +10,7 @@ import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model
 import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
+import { refuseControlCharacters, requirePort, requireUriPath, wholeSeconds } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ModelMetadata } from '../core/provenance';
@@ -45,7 +46,7 @@ export class CompliantModelService extends EcsWorkloadBase {
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
     super(scope, id, props, ControlScope.SERVICE);
     this.model = validateModelMetadata(this, 'model', props.model);
-    const port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
+    const port = requirePort(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT);
     const replicas = this.resolveReplicas(props);
     const cpu = props.cpu ?? EcsDefaults.CPU;
     const memoryMiB = props.memoryLimitMiB ?? EcsDefaults.MEMORY_MIB;
@@ -57,11 +58,9 @@ export class CompliantModelService extends EcsWorkloadBase {
     const load = props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS);
     const liveness = props.livenessPath ?? WorkloadDefaults.LIVENESS_PATH;
     const readiness = props.readinessPath ?? WorkloadDefaults.READINESS_PATH;
-    for (const [prop, path] of [['livenessPath', liveness], ['readinessPath', readiness]]) {
-      if (!/^\/[\x21-\x7e]*$/.test(path)) {
-        throw propError(this, prop, path, 'is not an absolute URL path', `use e.g. '${WorkloadDefaults.LIVENESS_PATH}'`);
-      }
-    }
+    // RFC 3986 paths only: the liveness path goes into the health-check command, the readiness path into the target group
+    requireUriPath(this, 'livenessPath', liveness, WorkloadDefaults.LIVENESS_PATH);
+    requireUriPath(this, 'readinessPath', readiness, WorkloadDefaults.READINESS_PATH);
     const modelCache = props.modelCachePath ?? '/models';
     this.task = renderTask(this, {
       ...this._sharedTaskSpec(props),
@@ -76,6 +75,8 @@ export class CompliantModelService extends EcsWorkloadBase {
       },
       dockerLabels: this._dockerLabels({ model: this.model, imageProvenance: props.imageProvenance }),
       scratchVolumes: { 'tmp': '/tmp', 'model-cache': modelCache },
+      scratchVolumeProps: { 'tmp': 'tmp (the construct\'s /tmp)', 'model-cache': 'modelCachePath' },
+      reservedEnvironment: ['INFERENCE_LOG_GROUP'],
       port,
       healthCheck: this.healthCheck(props, port, liveness, load),
     }, this._acknowledged);
@@ -120,16 +121,18 @@ export class CompliantModelService extends EcsWorkloadBase {
 
   /** A container health check whose start period plus retries cover the model load budget. */
   private healthCheck(props: CompliantModelServiceProps, port: number, liveness: string, load: Duration): ecs.HealthCheck {
-    const budget = load.toSeconds();
-    requireInteger(this, 'modelLoadTimeout', budget, 1, MAX_START_PERIOD * (1 + MAX_RETRIES));
+    const budget = wholeSeconds(this, 'modelLoadTimeout', load, 1, MAX_START_PERIOD * (1 + MAX_RETRIES), 'Duration.minutes(10)');
     const startPeriod = Math.min(MAX_START_PERIOD, budget);
     const rest = budget - startPeriod;
     const interval = Math.max(30, Math.ceil(rest / MAX_RETRIES));
     const retries = Math.min(MAX_RETRIES, Math.max(3, Math.ceil(rest / interval)));
-    const command = props.healthCheckCommand ?? ['CMD-SHELL', `curl -fsS http://127.0.0.1:${port}${liveness} || exit 1`];
-    if (command.length < 2 || !['CMD', 'CMD-SHELL'].includes(command[0])) {
-      throw propError(this, 'healthCheckCommand', command, 'must start with CMD or CMD-SHELL followed by the command', `use ['CMD-SHELL', 'curl -fsS http://127.0.0.1:${port}${liveness} || exit 1']`);
+    // the exec form: the URL is one argument of curl, never shell text (a '&' or ';' in the path cannot end the command early)
+    const command = props.healthCheckCommand ?? ['CMD', 'curl', '-fsS', '--max-time', '4', `http://127.0.0.1:${port}${liveness}`];
+    if (!Array.isArray(command) || command.length < 2 || !['CMD', 'CMD-SHELL'].includes(command[0])) {
+      throw propError(this, 'healthCheckCommand', command, 'must start with CMD or CMD-SHELL followed by the command',
+        `use ['CMD', 'curl', '-fsS', 'http://127.0.0.1:${port}${liveness}']`);
     }
+    refuseControlCharacters(this, 'healthCheckCommand', command);
     return { command, startPeriod: Duration.seconds(startPeriod), interval: Duration.seconds(interval), retries, timeout: Duration.seconds(5) };
   }
 

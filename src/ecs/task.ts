@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Acknowledged, acknowledge } from './acknowledgements';
 import { TaskPlacement } from './capacity';
 import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
+import { requireMountPaths, requireUniqueNames } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { SECRET_ENV_NAME_PATTERN } from '../core/patterns';
@@ -35,9 +36,13 @@ export interface TaskSpec {
   readonly command?: string[];
   readonly environment: Record<string, string>;
   readonly systemEnvironment: Record<string, string>;
+  /** Variables the construct sets outside the task definition's environment (added later, or per run); none may be redefined. */
+  readonly reservedEnvironment?: readonly string[];
   readonly secrets?: Record<string, ecs.Secret>;
   readonly dockerLabels: Record<string, string>;
   readonly scratchVolumes: Record<string, string>;
+  /** The prop each scratch volume's path comes from, for errors. */
+  readonly scratchVolumeProps?: Record<string, string>;
   readonly port?: number;
   readonly healthCheck?: ecs.HealthCheck;
   readonly logging: EcsLogging;
@@ -66,6 +71,14 @@ export interface RenderedTask {
  */
 export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[]): RenderedTask {
   checkEnvironment(scope, spec.environment, spec.systemEnvironment);
+  // one name, one definition: ECS refuses a variable both in environment and secrets, and the construct's own may not be redefined
+  requireUniqueNames(scope, 'environment variable', [
+    ...[...Object.keys(spec.systemEnvironment), ...(spec.reservedEnvironment ?? [])].map((name) => ({ prop: 'the construct\'s own environment', name })),
+    ...Object.keys(spec.environment).map((name) => ({ prop: `environment.${name}`, name })),
+    ...Object.keys(spec.secrets ?? {}).map((name) => ({ prop: `secrets.${name}`, name })),
+  ], 'set each variable once: in environment or secrets, and never one the construct sets');
+  requireMountPaths(scope, Object.entries(spec.scratchVolumes)
+    .map(([name, path]) => ({ prop: spec.scratchVolumeProps?.[name] ?? `the construct's ${name} volume`, path })));
   const taskRole = new iam.Role(scope, 'TaskRole', {
     assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     description: `Task role of ${scope.node.path}: no permissions beyond the grants made on it (SEC-8)`,

@@ -20,6 +20,7 @@ import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
+import { wholeSeconds as wholeSecondsWithin } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
@@ -125,6 +126,8 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
         extra: { [`run.${PROVENANCE_PREFIX}/code-revision`]: props.codeRevision },
       }),
       scratchVolumes: { tmp: '/tmp', checkpoints: checkpointDir },
+      scratchVolumeProps: { tmp: 'tmp (the construct\'s /tmp)', checkpoints: 'checkpointPath' },
+      reservedEnvironment: RUN_VARIABLES,
     }, this._acknowledged);
     this.taskDefinition = this.task.taskDefinition;
     this.container = this.task.container;
@@ -153,7 +156,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       acknowledge(this._acknowledged, this.stateMachine, 'AwsSolutions-SF2',
         'X-Ray tracing was turned off (tracing: false); the execution history is logged at level ALL, which records every state transition.');
     }
-    if (props.schedule) {
+    if (props.schedule !== undefined) {
       this.schedule = this.renderSchedule(props.schedule);
     }
     this.acknowledgeWildcards();
@@ -278,6 +281,12 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   }
 
   private renderSchedule(expression: scheduler.ScheduleExpression): scheduler.Schedule {
+    if (typeof (expression as unknown) === 'string' || typeof expression?.expressionString !== 'string') {
+      // a plain string (from JavaScript, or a cast) would reach aws-cdk-lib as an object without expressionString
+      throw propError(this, 'schedule', expression, 'is not a ScheduleExpression',
+        `wrap it: ScheduleExpression.expression(${JSON.stringify(typeof (expression as unknown) === 'string' ? expression : 'cron(0 3 * * ? *)')}) `
+        + 'or use ScheduleExpression.cron({ minute: \'0\', hour: \'3\' })');
+    }
     validateScheduleExpression(this, expression.expressionString);
     const role = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
@@ -347,11 +356,7 @@ class CapacityProviderLaunchTarget implements tasks.IEcsLaunchTarget {
 }
 
 function wholeSeconds(scope: Construct, prop: string, d: Duration, max: number): number {
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s <= 0 || s > max) {
-    throw propError(scope, prop, `${s}s`, `must be a positive whole number of seconds, at most ${max}s`, 'e.g. Duration.hours(24)');
-  }
-  return s;
+  return wholeSecondsWithin(scope, prop, d, 1, max, 'Duration.hours(24)');
 }
 
 /** Checks an EventBridge Scheduler expression: rate, six-field cron or one-time at. Tokens pass. */

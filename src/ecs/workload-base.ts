@@ -12,6 +12,7 @@ import { EcsWorkloadProps } from './workload-props';
 import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
+import { USER_ID_RANGE, refuseToken, requireScope } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
@@ -57,7 +58,7 @@ export abstract class EcsWorkloadBase extends Construct {
   private readonly scanLabels: Record<string, string>;
 
   protected constructor(scope: Construct, id: string, props: EcsWorkloadProps, workloadScope: ControlScope) {
-    super(scope, id);
+    super(requireScope(scope, id, 'ecs', new.target.name), id);
     if (!(props.image instanceof ImageReference)) {
       throw propError(this, 'image', props.image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
     }
@@ -144,9 +145,11 @@ export abstract class EcsWorkloadBase extends Construct {
   /** @internal The validated `uid:gid` (SEC-1). */
   public _user(user: string | undefined): string {
     const value = user ?? EcsDefaults.USER;
+    refuseToken(this, 'user', value, `a literal 'uid:gid', e.g. '${EcsDefaults.USER}'`);
     const m = USER.exec(value);
-    if (!m || Number(m[1]) < WorkloadDefaults.MIN_USER_ID || Number(m[2]) < WorkloadDefaults.MIN_USER_ID) {
-      throw propError(this, 'user', value, `must be a numeric uid:gid with both IDs >= ${WorkloadDefaults.MIN_USER_ID} (SEC-1)`, `use '${EcsDefaults.USER}'`);
+    const inRange = (id: string) => Number(id) >= USER_ID_RANGE.min && Number(id) <= USER_ID_RANGE.max;
+    if (!m || !inRange(m[1]) || !inRange(m[2])) {
+      throw propError(this, 'user', value, `must be a numeric uid:gid with both IDs in ${USER_ID_RANGE.min}..${USER_ID_RANGE.max} (SEC-1)`, `use '${EcsDefaults.USER}'`);
     }
     return value;
   }

@@ -21,8 +21,8 @@ const CONFIG_VOLUME = 'log-shipper-config';
 const BUFFER_VOLUME = 'log-shipper-buffer';
 const CONFIG_DIR = '/fluent-bit/config';
 const BUFFER_DIR = '/fluent-bit/buffer';
-/** Fluent Bit's built-in HTTP server port, used for its health endpoint. */
-const HEALTH_PORT = 2020;
+/** Fluent Bit's built-in HTTP server port, used for its health endpoint (the serving port may not take it). @internal */
+export const HEALTH_PORT = 2020;
 
 /**
  * Renders the Fluent Bit configuration (classic format) for a sidecar.

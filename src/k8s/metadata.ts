@@ -1,4 +1,6 @@
+import { IConstruct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
+import { requireLabelValue } from '../core/bounds';
 import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core/provenance-keys';
 
 /** The annotation prefix of the library's provenance annotations (META-2, IMG-4). */
@@ -31,19 +33,30 @@ export function toLabelValue(value: string): string {
  */
 export function recommendedLabels(opts: {
   name: string; instance: string; version: string; component: string; partOf?: string;
-}): Record<string, string> {
+}, scope?: IConstruct, sources: LabelSources = DEFAULT_LABEL_SOURCES): Record<string, string> {
+  // a value that sanitises to nothing (non-ASCII ids, '', a version of only symbols) is refused, never rendered empty or dropped
+  const sanitised = (prop: string, value: string) => requireLabelValue(scope, prop, toLabelValue(String(value)), String(value));
   const labels: Record<string, string> = {
-    'app.kubernetes.io/name': toLabelValue(opts.name),
+    'app.kubernetes.io/name': sanitised(sources.name, opts.name),
     'app.kubernetes.io/instance': opts.instance,
-    'app.kubernetes.io/version': toLabelValue(opts.version),
+    'app.kubernetes.io/version': sanitised(sources.version, opts.version),
     'app.kubernetes.io/component': opts.component,
     'app.kubernetes.io/managed-by': KubernetesDefaults.MANAGED_BY,
   };
-  if (opts.partOf) {
-    labels['app.kubernetes.io/part-of'] = toLabelValue(opts.partOf);
+  if (opts.partOf !== undefined) {
+    labels['app.kubernetes.io/part-of'] = sanitised(sources.partOf, opts.partOf);
   }
   return labels;
 }
+
+/** The props the recommended labels are derived from, named in errors. @internal */
+export interface LabelSources {
+  readonly name: string;
+  readonly version: string;
+  readonly partOf: string;
+}
+
+const DEFAULT_LABEL_SOURCES: LabelSources = { name: 'model.name', version: 'model.version', partOf: 'partOf' };
 
 /**
  * Provenance annotations (META-2, IMG-4): image digest, model and dataset identity and the OCI image keys, mirrored under the

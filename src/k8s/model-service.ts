@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
+import { HEALTH_PORT as FLUENT_BIT_HEALTH_PORT } from './fluent-bit';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { CompliantModelServiceProps } from './model-service-props';
@@ -12,6 +13,7 @@ import { sharedPodOptions } from './resources';
 import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
+import { INT32_MAX, requireAnnotationSize, requirePort, requireUriPath, wholeMebibytes, wholeSeconds } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { serializeWaivers } from '../core/output-waivers';
@@ -60,7 +62,7 @@ export class CompliantModelService extends K8sWorkloadBase {
     if (props.imageProvenance) {
       validateImageProvenance(this, 'imageProvenance', props.imageProvenance);
     }
-    this.port = requireInteger(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT, 1, 65535);
+    this.port = requirePort(this, 'port', props.port ?? WorkloadDefaults.SERVICE_PORT);
     const replicas = this.resolveReplicas(props);
     const pod = sharedPodOptions(this, props, DEFAULT_RESOURCES);
     const probes = this.renderProbes(props);
@@ -77,8 +79,12 @@ export class CompliantModelService extends K8sWorkloadBase {
       this._requireWaiver('NET-1', 'networkPolicy', false, 'without a NetworkPolicy every pod of the cluster can reach the model server');
     }
     this.logShipping = props.logShipping ?? defaultLogShipping();
+    if (this.logShipping.mode === LogShippingMode.SIDECAR && this.port === FLUENT_BIT_HEALTH_PORT) {
+      throw propError(this, 'port', this.port, `is the port of the log shipper's health endpoint in the same pod (Fluent Bit ${FLUENT_BIT_HEALTH_PORT})`,
+        `serve on another port, e.g. ${WorkloadDefaults.SERVICE_PORT}`);
+    }
 
-    const labels = recommendedLabels({ name: this.model.name, instance: this.name, version: this.model.version, component: 'model-server', partOf: props.partOf ?? this.model.name });
+    const labels = recommendedLabels({ name: this.model.name, instance: this.name, version: this.model.version, component: 'model-server', partOf: props.partOf ?? this.model.name }, this);
     const selector = { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': this.name };
     const annotations = provenanceAnnotations({
       image: this.image,
@@ -90,6 +96,7 @@ export class CompliantModelService extends K8sWorkloadBase {
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });
+    requireAnnotationSize(this, 'annotations (model, imageProvenance, imageScan, waivers)', annotations);
     const metadata = { name: this.name, labels, annotations };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
@@ -119,12 +126,13 @@ export class CompliantModelService extends K8sWorkloadBase {
       args: props.args,
       ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
       probes,
-      volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${(props.modelCacheSize ?? Size.gibibytes(10)).toMebibytes()}Mi`) } }],
+      volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(this, 'modelCacheSize', props.modelCacheSize ?? Size.gibibytes(10))}Mi`) } }],
       volumeMounts: [{ name: 'model-cache', mountPath: modelCachePath }],
+      volumeMountProps: ['modelCachePath'],
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
       scheduling: spreadAndAntiAffinity(selector),
     });
-    const loadSeconds = props.modelLoadTimeout?.toSeconds() ?? WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS;
+    const loadSeconds = this.modelLoadSeconds(props);
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       // With an autoscaler the HPA owns the replica count (kube-score: a Deployment targeted by an HPA must not set replicas);
       // Polaris' deploymentMissingReplicas is exempted for that reason, and AVL-1 is checked on the HPA's minReplicas.
@@ -203,23 +211,22 @@ export class CompliantModelService extends K8sWorkloadBase {
     return replicas;
   }
 
+  /** The model load budget in whole seconds; progressDeadlineSeconds (budget + 300) must stay an int32. */
+  private modelLoadSeconds(props: CompliantModelServiceProps): number {
+    const timeout: Duration = props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS);
+    return wholeSeconds(this, 'modelLoadTimeout', timeout, 1, INT32_MAX - 300, 'Duration.minutes(10) (at most 68 years: progressDeadlineSeconds is an int32)');
+  }
+
   private renderProbes(props: CompliantModelServiceProps): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
     const live = props.livenessPath ?? WorkloadDefaults.LIVENESS_PATH;
     const ready = props.readinessPath ?? WorkloadDefaults.READINESS_PATH;
-    for (const [prop, path] of [['livenessPath', live], ['readinessPath', ready]]) {
-      if (!/^\/[\x21-\x7e]*$/.test(path)) {
-        throw propError(this, prop, path, 'is not an absolute HTTP path', 'e.g. /v2/health/live');
-      }
-    }
+    requireUriPath(this, 'livenessPath', live, WorkloadDefaults.LIVENESS_PATH);
+    requireUriPath(this, 'readinessPath', ready, WorkloadDefaults.READINESS_PATH);
     if (live === ready) {
       throw propError(this, 'readinessPath', ready, 'equals livenessPath, so a not-ready server would be restarted instead of drained',
         'use /v2/health/ready (or /v2/models/<name>/ready) for readiness and /v2/health/live for liveness');
     }
-    const timeout: Duration = props.modelLoadTimeout ?? Duration.seconds(WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS);
-    const seconds = timeout.toSeconds();
-    if (!(seconds > 0)) {
-      throw propError(this, 'modelLoadTimeout', `${seconds}s`, 'the startup probe budget must be positive', 'give the worst-case model load time, e.g. Duration.minutes(10)');
-    }
+    const seconds = this.modelLoadSeconds(props);
     const http = (path: string) => ({ path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' });
     return {
       startupProbe: {

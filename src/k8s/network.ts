@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
-import { propError, requireInteger } from '../core/errors';
+import { requireCidr, requireLabels, requireObjectName } from '../core/bounds';
+import { requireInteger } from '../core/errors';
 
 /**
  * A peer of a network rule: pods, namespaces or an IP block.
@@ -16,13 +17,14 @@ export class NetworkPeer {
    * Pods with these labels in the workload's own namespace.
    */
   public static pods(labels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({ podSelector: { matchLabels: { ...labels } } }, `pods ${JSON.stringify(labels)}`);
+    return new NetworkPeer({ podSelector: { matchLabels: { ...requireLabels(undefined, 'NetworkPeer.pods labels', labels) } } }, `pods ${JSON.stringify(labels)}`);
   }
 
   /**
    * Every pod of the named namespace.
    */
   public static allPodsInNamespace(name: string): NetworkPeer {
+    requireObjectName(undefined, 'NetworkPeer.allPodsInNamespace name', name, 'Namespace');
     return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
   }
 
@@ -30,6 +32,8 @@ export class NetworkPeer {
    * Pods with these labels in the named namespace.
    */
   public static podsInNamespace(name: string, labels: Record<string, string>): NetworkPeer {
+    requireObjectName(undefined, 'NetworkPeer.podsInNamespace name', name, 'Namespace');
+    requireLabels(undefined, 'NetworkPeer.podsInNamespace labels', labels);
     return new NetworkPeer({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
       podSelector: { matchLabels: { ...labels } },
@@ -40,9 +44,7 @@ export class NetworkPeer {
    * An IP block in CIDR notation, e.g. `10.0.0.0/16`.
    */
   public static cidr(cidr: string): NetworkPeer {
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
-      throw propError(undefined, 'cidr', cidr, 'is not an IPv4 or IPv6 CIDR block', 'e.g. 10.0.0.0/16');
-    }
+    requireCidr(undefined, 'cidr', cidr);
     return new NetworkPeer({ ipBlock: { cidr } }, `CIDR ${cidr}`);
   }
 

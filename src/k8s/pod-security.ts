@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { refuseToken } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 
@@ -10,6 +11,7 @@ import { propError, requireInteger } from '../core/errors';
  */
 export function validateUserId(scope: IConstruct, prop: string, value: number | undefined): number {
   const id = value ?? WorkloadDefaults.RUN_AS_USER;
+  refuseToken(scope, prop, id, `a number (an ID in ${WorkloadDefaults.MIN_USER_ID}..2147483647)`);
   if (Number.isInteger(id) && id < WorkloadDefaults.MIN_USER_ID) {
     throw propError(scope, prop, id, `must be at least ${WorkloadDefaults.MIN_USER_ID} (SEC-1: low IDs collide with host users)`,
       `use ${WorkloadDefaults.RUN_AS_USER} or another ID >= ${WorkloadDefaults.MIN_USER_ID} and build the image with that numeric USER`);

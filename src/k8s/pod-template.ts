@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { fluentBitSidecar, fluentBitVolumes, LOG_VOLUME } from './fluent-bit';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { containerSecurityContext, podSecurityContext } from './pod-security';
+import { requireMountPaths, requireUniqueNames, wholeMebibytes } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../core/patterns';
@@ -51,6 +52,8 @@ export interface PodTemplateOptions {
   readonly probes?: Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'>;
   readonly volumes: k8s.Volume[];
   readonly volumeMounts: k8s.VolumeMount[];
+  /** The prop each of `volumeMounts` comes from, for errors (same order). */
+  readonly volumeMountProps?: readonly string[];
   readonly tmpSize: Size;
   readonly nodeSelector?: Record<string, string>;
   readonly tolerations?: k8s.Toleration[];
@@ -73,6 +76,10 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
       throw propError(scope, `${prop}.${name}`, name, 'is set by the construct', `remove it; the construct sets ${reserved.join(', ')}`);
     }
   }
+  requireUniqueNames(scope, 'environment variable', [
+    ...Object.keys(o.env ?? {}).map((name) => ({ prop: `env.${name}`, name })),
+    ...Object.keys(o.secretEnv ?? {}).map((name) => ({ prop: `secretEnv.${name}`, name })),
+  ], 'set each variable in env or in secretEnv, not both');
   const env: k8s.EnvVar[] = [];
   for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => a.localeCompare(b))) {
     validateEnvName(scope, `env.${name}`, name);
@@ -91,6 +98,12 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     env.push({ name: 'LOG_DIR', value: o.logShipping.logDirectory! });
     mounts.push({ name: LOG_VOLUME, mountPath: o.logShipping.logDirectory! });
   }
+  const shipper = sidecar ? fluentBitSidecar(o.logShipping, o.user, o.group) : undefined;
+  const mountProps = ['tmp (the construct\'s /tmp)', ...o.volumeMounts.map((m, i) => o.volumeMountProps?.[i] ?? m.name), 'logShipping.logDirectory'];
+  requireMountPaths(scope, mounts.map((m, i) => ({ prop: mountProps[i], path: m.mountPath, readOnly: m.readOnly })));
+  requireMountPaths(scope, (shipper?.volumeMounts ?? []).map((m) => ({
+    prop: m.name === LOG_VOLUME ? 'logShipping.logDirectory' : `the log shipper's ${m.name} mount`, path: m.mountPath, readOnly: m.readOnly,
+  })));
   const main: k8s.Container = {
     name: 'main',
     image: o.image.toString(),
@@ -104,7 +117,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     securityContext: containerSecurityContext(o.user, o.group, o.readOnlyRootFilesystem),
     volumeMounts: mounts,
   };
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${o.tmpSize.toMebibytes()}Mi`) } }, ...o.volumes];
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(scope, 'tmpSize', o.tmpSize)}Mi`) } }, ...o.volumes];
   if (sidecar) {
     volumes.push(...fluentBitVolumes(o.logConfigMapName!));
   }
@@ -112,7 +125,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(o.user, o.group),
-    initContainers: sidecar ? [fluentBitSidecar(o.logShipping, o.user, o.group)] : undefined,
+    initContainers: shipper ? [shipper] : undefined,
     containers: [main],
     volumes,
     restartPolicy: o.restartPolicy,

@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
 import { WorkloadPodOptions } from './pod-options';
 import { validateUserId } from './pod-security';
+import { refuseToken, requireLabels, requirePositive, wholeMebibytes } from '../core/bounds';
 import { propError, requireInteger } from '../core/errors';
 
 /**
@@ -27,9 +28,19 @@ export function renderResources(scope: IConstruct, resources: kplus.ContainerRes
     }
   }
   const q = (v: string) => k8s.Quantity.fromString(v);
-  const mi = (s: Size) => `${s.toMebibytes()}Mi`;
-  const requests: Record<string, k8s.Quantity> = { 'cpu': q(cpu.request!.amount), 'memory': q(mi(memory.request!)), 'ephemeral-storage': q(mi(storage.request!)) };
-  const limits: Record<string, k8s.Quantity> = { 'cpu': q(cpu.limit!.amount), 'memory': q(mi(memory.limit!)), 'ephemeral-storage': q(mi(storage.limit!)) };
+  // negative, zero, NaN and fractional-MiB amounts get our error here, not the API server's (or Size's own exception)
+  const mebibytes = (what: string, bound: string, size: Size) => wholeMebibytes(scope, `resources.${what}.${bound}`, size, 'Size.mebibytes(512) or Size.gibibytes(2)');
+  const mi = (what: string, bound: string, size: Size) => `${mebibytes(what, bound, size)}Mi`;
+  for (const bound of ['request', 'limit'] as const) {
+    refuseToken(scope, `resources.cpu.${bound}`, Number(String(cpu[bound]!.amount).replace(/m$/, '')), 'kplus.Cpu.millis(500) or kplus.Cpu.units(1) with a literal number');
+    requirePositive(scope, `resources.cpu.${bound}`, cpuMillis(cpu[bound]!.amount), 'millicores', 'use kplus.Cpu.millis(500) or kplus.Cpu.units(1)');
+  }
+  const requests: Record<string, k8s.Quantity> = {
+    'cpu': q(cpu.request!.amount), 'memory': q(mi('memory', 'request', memory.request!)), 'ephemeral-storage': q(mi('ephemeralStorage', 'request', storage.request!)),
+  };
+  const limits: Record<string, k8s.Quantity> = {
+    'cpu': q(cpu.limit!.amount), 'memory': q(mi('memory', 'limit', memory.limit!)), 'ephemeral-storage': q(mi('ephemeralStorage', 'limit', storage.limit!)),
+  };
   const check = (what: string, req: number, lim: number) => {
     if (req > lim) {
       throw propError(scope, `resources.${what}`, { request: req, limit: lim }, 'the request is larger than the limit', 'make the limit at least the request');
@@ -62,12 +73,16 @@ export function sharedPodOptions(scope: IConstruct, props: WorkloadPodOptions & 
     user: validateUserId(scope, 'runAsUser', props.runAsUser),
     group: validateUserId(scope, 'runAsGroup', props.runAsGroup),
     resources: renderResources(scope, props.resources, defaults, props.gpuCount, props.gpuResourceName ?? KubernetesDefaults.GPU_RESOURCE_NAME),
-    nodeSelector: props.nodeSelector,
+    nodeSelector: props.nodeSelector && requireLabels(scope, 'nodeSelector', props.nodeSelector),
     tolerations: props.tolerations,
     priorityClassName: props.priorityClassName,
   };
 }
 
 function cpuMillis(amount: string): number {
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+  const text = String(amount);
+  if (!/^-?([0-9]+(\.[0-9]+)?|NaN|Infinity)m?$/.test(text)) {
+    return NaN;
+  }
+  return text.endsWith('m') ? Number(text.slice(0, -1)) : Number(text) * 1000;
 }

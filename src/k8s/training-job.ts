@@ -11,6 +11,8 @@ import { CompliantTrainingJobProps } from './training-job-props';
 import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
+import { INT32_MAX, requireAnnotationSize, sortedUniqueIntegers, wholeMebibytes, wholeSeconds } from '../core/bounds';
+import { validateKubernetesSchedule } from '../core/cron';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { serializeWaivers } from '../core/output-waivers';
@@ -23,8 +25,6 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) },
   ephemeralStorage: { request: Size.gibibytes(10), limit: Size.gibibytes(20) },
 };
-const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
-const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 const CHECKPOINT_DIR = '/checkpoints';
 
 /**
@@ -50,7 +50,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   private readonly harvestSeconds: number;
 
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
-    super(scope, id, props.image, props.waivers, ControlScope.JOB);
+    super(scope, id, props.image, props.waivers, ControlScope.JOB, props?.schedule !== undefined ? ['CronJob', 'Job'] : ['Job']);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;
     const datasets: DatasetMetadata[] = (props.datasets ?? []).map((d, i) => validateDatasetMetadata(this, `datasets[${i}]`, d));
     if (props.imageProvenance) {
@@ -65,12 +65,12 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       throw propError(this, 'ttlAfterFinished', `${ttl}s`, `is shorter than evidenceHarvestWindow (${this.harvestSeconds}s), so the Job would be deleted before its evidence is collected (JOB-3)`,
         'keep the finished Job at least as long as the harvest window');
     }
-    const codes = props.nonRetryableExitCodes ?? [2, 126, 127];
-    codes.forEach((c, i) => requireInteger(this, `nonRetryableExitCodes[${i}]`, c, 1, 255));
+    // the API server wants onExitCodes.values sorted and unique, 1..255 with operator In (0 is success)
+    const codes = sortedUniqueIntegers(this, 'nonRetryableExitCodes', props.nonRetryableExitCodes ?? [2, 126, 127], 1, 255);
     const parallelism = props.parallelism === undefined ? undefined : requireInteger(this, 'parallelism', props.parallelism, 1, 10000);
     const completions = props.completions === undefined ? undefined : requireInteger(this, 'completions', props.completions, 1, 100000);
     if (props.schedule !== undefined) {
-      validateSchedule(this, props.schedule);
+      validateKubernetesSchedule(this, 'schedule', props.schedule);
     }
     const withPolicy = props.networkPolicy ?? true;
     if (!withPolicy) {
@@ -85,6 +85,10 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       version: this.model?.version ?? props.codeRevision ?? 'unversioned',
       component: 'training-job',
       partOf: props.partOf ?? this.model?.name ?? id,
+    }, this, {
+      name: this.model ? 'model.name' : 'id (the construct id names the job without a model)',
+      version: this.model ? 'model.version' : 'codeRevision',
+      partOf: props.partOf !== undefined || !this.model ? 'partOf' : 'model.name',
     });
     const annotations = provenanceAnnotations({
       image: this.image,
@@ -99,17 +103,18 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },
     });
+    requireAnnotationSize(this, 'annotations (model, datasets, runId, codeRevision, imageProvenance, imageScan, waivers)', annotations);
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
     const logConfigMapName = this._renderLogConfig(this.logShipping, { run_id: runId, workload: this.name }, labels);
     const checkpoint: k8s.Volume = props.checkpointClaimName
       ? { name: 'checkpoints', persistentVolumeClaim: { claimName: props.checkpointClaimName } }
-      : { name: 'checkpoints', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${(props.checkpointSize ?? Size.gibibytes(20)).toMebibytes()}Mi`) } };
+      : { name: 'checkpoints', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(this, 'checkpointSize', props.checkpointSize ?? Size.gibibytes(20))}Mi`) } };
     const datasetClaims = props.datasetClaims ?? [];
     datasetClaims.forEach((d, i) => {
       if (!/^\/[A-Za-z0-9._/-]+$/.test(d.mountPath) || d.mountPath === '/tmp' || d.mountPath === CHECKPOINT_DIR) {
         throw propError(this, `datasetClaims[${i}].mountPath`, d.mountPath, 'must be an absolute path other than /tmp and /checkpoints', 'e.g. /data/train');
       }
-      if ((d.claimName === undefined) === (d.csi === undefined)) {
+      if ((d?.claimName === undefined) === (d?.csi === undefined)) {
         throw propError(this, `datasetClaims[${i}]`, d, 'needs exactly one of claimName and csi', 'name a PersistentVolumeClaim or give a CSI volume source');
       }
     });
@@ -139,6 +144,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         { name: 'checkpoints', mountPath: CHECKPOINT_DIR },
         ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, mountPath: d.mountPath, readOnly: true })),
       ],
+      volumeMountProps: ['checkpoints (the construct\'s /checkpoints)', ...datasetClaims.map((_d, i) => `datasetClaims[${i}].mountPath`)],
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
       restartPolicy: 'Never',
     });
@@ -164,7 +170,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         spec: {
           schedule: props.schedule,
           concurrencyPolicy: 'Forbid',
-          startingDeadlineSeconds: requireInteger(this, 'startingDeadline', (props.startingDeadline ?? Duration.minutes(10)).toSeconds(), 10, 86400),
+          startingDeadlineSeconds: wholeSeconds(this, 'startingDeadline', props.startingDeadline ?? Duration.minutes(10), 10, 86400, 'Duration.minutes(10)'),
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 3,
           jobTemplate: { metadata: { labels, annotations }, spec: jobSpec },
@@ -201,19 +207,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   }
 }
 
+/** A positive whole number of seconds that fits the Job's int32 fields (activeDeadlineSeconds, ttlSecondsAfterFinished). */
 function positiveSeconds(scope: Construct, prop: string, d: Duration): number {
-  const s = d.toSeconds();
-  if (!Number.isInteger(s) || s <= 0) {
-    throw propError(scope, prop, `${s}s`, 'must be a positive whole number of seconds', 'e.g. Duration.hours(24)');
-  }
-  return s;
-}
-
-function validateSchedule(scope: Construct, schedule: string): void {
-  const fields = schedule.trim().split(/\s+/);
-  const ok = CRON_MACROS.includes(schedule.trim()) || (fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)));
-  if (!ok) {
-    throw propError(scope, 'schedule', schedule, 'is not a cron expression of five fields or a macro',
-      'e.g. "0 3 * * *" (03:00 every day) or "@daily"');
-  }
+  return wholeSeconds(scope, prop, d, 1, INT32_MAX, 'Duration.hours(24) (at most 68 years: the field is an int32)');
 }

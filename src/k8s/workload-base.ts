@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
+import { NAME_RULES, requireObjectName, requireScope } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
@@ -38,14 +39,16 @@ export abstract class K8sWorkloadBase extends Construct {
   /** The image of the main container. */
   public readonly image: ImageReference;
 
-  protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined, workloadScope: ControlScope) {
-    super(scope, id);
+  protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined, workloadScope: ControlScope,
+    nameKinds: readonly string[] = ['Deployment', 'Service']) {
+    super(requireScope(scope, id, 'kubernetes', new.target.name), id);
     installK8sReportHook(this);
     if (!(image instanceof ImageReference)) {
       throw propError(this, 'image', image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
     }
     this.image = image;
-    this.name = objectName(this);
+    this.name = objectName(this, Math.min(...nameKinds.map((kind) => NAME_RULES[kind]?.max ?? 63), 63));
+    nameKinds.forEach((kind) => requireObjectName(this, `the ${kind} name (from the construct path)`, this.name, kind));
     const own = validateWaiverList(this, 'waivers', waivers, applicableControlIds(workloadScope));
     this.waivers = [...own, ...image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
   }
@@ -127,14 +130,15 @@ export abstract class K8sWorkloadBase extends Construct {
 
 /**
  * A name for every object of a construct: a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most
- * 63 characters) made of the readable construct path and a hash of the full path, so it is unique and deterministic.
+ * `maxLength` characters: 63, or 52 for a CronJob, whose controller appends 11 characters to name its Jobs) made of the
+ * readable construct path and a hash of the full path, so it is unique and deterministic.
  *
  * @internal
  */
-export function objectName(scope: Construct): string {
+export function objectName(scope: Construct, maxLength = 63): string {
   const ids = scope.node.scopes.slice(1).map((s) => s.node.id);
   const hash = createHash('sha256').update(ids.join('/')).digest('hex').slice(0, 8);
-  let human = ids.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 54).replace(/-+$/, '');
+  let human = ids.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, maxLength - 9).replace(/-+$/, '');
   if (human.length === 0) {
     human = 'workload';
   }

@@ -54,7 +54,7 @@ describe('ecs.CompliantModelService defaults', () => {
   test('the health check probes the OIP liveness path and its budget covers the model load time (PRB-1)', () => {
     const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
     const hc = td.Properties.ContainerDefinitions[0].HealthCheck;
-    expect(hc.Command).toEqual(['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/v2/health/live || exit 1']);
+    expect(hc.Command).toEqual(['CMD', 'curl', '-fsS', '--max-time', '4', 'http://127.0.0.1:8080/v2/health/live']);
     expect(hc.StartPeriod).toBe(300);
     expect(hc.StartPeriod + hc.Interval * hc.Retries).toBeGreaterThanOrEqual(600);
     expect(hc.Timeout).toBeLessThan(hc.Interval);
@@ -311,7 +311,7 @@ describe('ecs.CompliantModelService rejects bad input with the prop, the value a
     ['one replica', { replicas: 1 }, /Serving\/Scorer: invalid replicas 1: runs fewer than 2 tasks.*AVL-1.*add a waiver/],
     ['port 0', { port: 0 }, /invalid port 0: must be an integer in 1\.\.65535/],
     ['port 70000', { port: 70000 }, /invalid port 70000/],
-    ['root user', { user: '0:0' }, /invalid user "0:0": must be a numeric uid:gid with both IDs >= 10000/],
+    ['root user', { user: '0:0' }, /invalid user "0:0": must be a numeric uid:gid with both IDs in 10000..2147483647/],
     ['a user name', { user: 'root' }, /invalid user "root"/],
     ['a low uid', { user: '1000:10001' }, /invalid user "1000:10001"/],
     ['short retention', { logging: ecs.EcsLogging.awsLogs({ retention: logs.RetentionDays.ONE_MONTH }) }, /invalid logging.retention 30: keeps logs less than six months.*LOG-2/],
@@ -323,7 +323,7 @@ describe('ecs.CompliantModelService rejects bad input with the prop, the value a
     ['a writable root', { readonlyRootFilesystem: false }, /invalid readonlyRootFilesystem false.*SEC-5/],
     ['FireLens without a waiver', { logging: ecs.EcsLogging.fireLens({ outputOptions: { Name: 'stdout' } }) }, /invalid logging.*runs? as root.*SEC-1|FireLens router to run as root/],
     ['a bad health check', { healthCheckCommand: ['curl', 'x'] }, /invalid healthCheckCommand.*must start with CMD or CMD-SHELL/],
-    ['a model load longer than ECS can wait', { modelLoadTimeout: Duration.hours(2) }, /invalid modelLoadTimeout 7200: must be an integer in 1\.\.3300/],
+    ['a model load longer than ECS can wait', { modelLoadTimeout: Duration.hours(2) }, /invalid modelLoadTimeout "7200s": must be a positive whole number of seconds, at most 3300s/],
     ['autoscaling below two', { autoscaling: { minCapacity: 1, maxCapacity: 3 } }, /invalid autoscaling.minCapacity 1/],
     ['a relative readiness path', { readinessPath: 'ready' }, /invalid readinessPath "ready": is not an absolute URL path/],
     ['an expired waiver', { waivers: [{ control: 'AVL-1', reason: 'r', expires: '2020-01-01' }] }, /AVL-1.*expired|2020-01-01/],
