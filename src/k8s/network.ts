@@ -1,10 +1,48 @@
+import { isIPv4, isIPv6 } from 'net';
 import { k8s } from 'cdk8s-plus-27';
 import { propError, requireInteger } from '../core/errors';
+
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * True when `cidr` is an IPv4 block (four decimal octets 0-255 without leading zeros, prefix 0-32) or an IPv6 block
+ * (an address `net.isIPv6` accepts, prefix 0-128). Kept local here; a shared bounds module may take it over.
+ *
+ * @internal
+ */
+export function isCidr(cidr: string): boolean {
+  if (typeof cidr !== 'string') {
+    return false;
+  }
+  const match = /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(cidr);
+  if (!match) {
+    return false;
+  }
+  const prefix = Number(match[2]);
+  if (isIPv4(match[1])) {
+    return prefix <= 32 && match[1].split('.').every((octet) => octet === '0' || !octet.startsWith('0'));
+  }
+  return isIPv6(match[1]) && !match[1].includes('%') && prefix <= 128;
+}
+
+function requireNamespace(name: string): string {
+  if (typeof name !== 'string' || name.length > 63 || !NAMESPACE_NAME.test(name)) {
+    throw propError(undefined, 'namespace', name, 'is not a namespace name (DNS-1123 label)', 'e.g. logging');
+  }
+  return name;
+}
 
 /**
  * A peer of a network rule: pods, namespaces or an IP block.
  */
 export class NetworkPeer {
+  /**
+   * The cluster DNS pods: label `k8s-app: kube-dns` in namespace `kube-system` (CoreDNS and kube-dns both carry it).
+   */
+  public static kubeDns(): NetworkPeer {
+    return NetworkPeer.podsInNamespace('kube-system', { 'k8s-app': 'kube-dns' });
+  }
+
   /**
    * Every pod in the workload's own namespace.
    */
@@ -23,6 +61,7 @@ export class NetworkPeer {
    * Every pod of the named namespace.
    */
   public static allPodsInNamespace(name: string): NetworkPeer {
+    requireNamespace(name);
     return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
   }
 
@@ -30,6 +69,7 @@ export class NetworkPeer {
    * Pods with these labels in the named namespace.
    */
   public static podsInNamespace(name: string, labels: Record<string, string>): NetworkPeer {
+    requireNamespace(name);
     return new NetworkPeer({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
       podSelector: { matchLabels: { ...labels } },
@@ -37,11 +77,11 @@ export class NetworkPeer {
   }
 
   /**
-   * An IP block in CIDR notation, e.g. `10.0.0.0/16`.
+   * An IP block in CIDR notation, e.g. `10.0.0.0/16` or `fd00::/8`.
    */
   public static cidr(cidr: string): NetworkPeer {
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
-      throw propError(undefined, 'cidr', cidr, 'is not an IPv4 or IPv6 CIDR block', 'e.g. 10.0.0.0/16');
+    if (!isCidr(cidr)) {
+      throw propError(undefined, 'cidr', cidr, 'is not an IPv4 CIDR block (octets 0-255, prefix 0-32) or IPv6 CIDR block (prefix 0-128)', 'e.g. 10.0.0.0/16 or fd00::/8');
     }
     return new NetworkPeer({ ipBlock: { cidr } }, `CIDR ${cidr}`);
   }
@@ -78,7 +118,8 @@ export interface EgressRule {
 
 /**
  * Renders a NetworkPolicy spec that denies all traffic of the selected pods except: ingress on the serving port from the given
- * peers, egress to cluster DNS, to the log destination's port and to the declared rules (NET-1).
+ * peers, egress to the DNS peer on port 53, to the log destination's peer on its port and to the declared rules (NET-1). Every
+ * rule names its peer: a rule without `to`/`from` would allow every peer.
  *
  * @internal
  */
@@ -87,21 +128,20 @@ export function networkPolicySpec(opts: {
   ingressPort?: number;
   ingressFrom: NetworkPeer[];
   egress: EgressRule[];
-  logPort?: number;
+  /** The cluster DNS pods. */
+  dnsPeer: NetworkPeer;
+  /** The log receiver and its port (sidecar shipping). */
+  log?: { peer: NetworkPeer; port: number };
   /** Let the selected pods reach each other on any port (the pods of one distributed training job). */
   amongSelf?: boolean;
 }): k8s.NetworkPolicySpec {
   const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
   const egress: k8s.NetworkPolicyEgressRule[] = [{
-    to: [{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    }],
+    to: [opts.dnsPeer._toPeer()],
     ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcp(53)],
   }];
-  if (opts.logPort !== undefined) {
-    // Log receivers are named by host, which a NetworkPolicy cannot express; allow their port only.
-    egress.push({ ports: [tcp(opts.logPort)] });
+  if (opts.log) {
+    egress.push({ to: [opts.log.peer._toPeer()], ports: [tcp(opts.log.port)] });
   }
   if (opts.amongSelf) {
     egress.push({ to: [{ podSelector: { matchLabels: opts.selector } }] });
