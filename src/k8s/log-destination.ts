@@ -217,7 +217,7 @@ export class LogDestination {
    */
   public get receiver(): string {
     const transport = this.tls ? (this.tlsVerify ? 'TLS, certificate verified' : 'TLS, certificate NOT verified') : 'plaintext';
-    return `a ${this.description} receiver at ${this.host}:${this.port} (${transport})`;
+    return `${this.description} receiver at ${this.host}:${this.port} (${transport})`;
   }
 
   /**

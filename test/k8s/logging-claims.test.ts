@@ -142,7 +142,9 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
 
   test('fails for a foreign pod whose container is merely named log-shipper', () => {
     const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foreign' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'foreign' },
       spec: {
         selector: { matchLabels: { app: 'f' } },
         template: {
@@ -150,8 +152,13 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
           spec: {
             volumes: [{ name: 'logs', emptyDir: {} }],
             initContainers: [{ name: 'log-shipper', image: 'busybox', restartPolicy: 'Always', command: ['sleep', 'infinity'], volumeMounts: [{ name: 'logs', mountPath: '/logs' }] }],
-            containers: [{ name: 'app', image: 'app', command: ['/bin/sh', '-c', 'exec "$@" >>"$LOG_DIR/stdout.log" 2>>"$LOG_DIR/stderr.log"', 'sh', 'app'],
-              env: [{ name: 'LOG_DIR', value: '/logs' }], volumeMounts: [{ name: 'logs', mountPath: '/logs' }] }],
+            containers: [{
+              name: 'app',
+              image: 'app',
+              command: ['/bin/sh', '-c', 'exec "$@" >>"$LOG_DIR/stdout.log" 2>>"$LOG_DIR/stderr.log"', 'sh', 'app'],
+              env: [{ name: 'LOG_DIR', value: '/logs' }],
+              volumeMounts: [{ name: 'logs', mountPath: '/logs' }],
+            }],
           },
         },
       },
@@ -165,8 +172,12 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
 describe('LOG-2/LOG-3: the destination is named with what must exist there', () => {
   test('the default receiver is named as an assumption', () => {
     const { control } = service();
-    expect(control('LOG-2')).toMatchObject({ status: ControlStatus.EXTERNAL, evidence: [
-      'the receiver of the forward output to log-aggregator.logging.svc:24224 (plaintext) must keep the logs at least 184 days (its retention setting is not in the manifests)'] });
+    expect(control('LOG-2')).toMatchObject({
+      status: ControlStatus.EXTERNAL,
+      evidence: [
+        'the receiver of the forward output to log-aggregator.logging.svc:24224 (plaintext) must keep the logs at least 184 days (its retention setting is not in the manifests)',
+      ],
+    });
     expect(control('LOG-3').evidence[0]).toMatch(/log-aggregator.logging.svc:24224 \(plaintext\) must store the logs encrypted with access control/);
   });
 

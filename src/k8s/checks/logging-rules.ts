@@ -105,12 +105,14 @@ function stdioCaptured(container: any, directories: string[]): boolean {
 }
 
 /**
- * LOG-1 (Kubernetes): "`enforced` when a log-shipping sidecar in the pod mounts a ConfigMap among the evaluated objects whose
- * Fluent Bit configuration has an `[OUTPUT]` leaving the pod and tails a directory shared with the app containers, and every
- * app container's stdout/stderr are routed into that directory by the library's wrapper. With the sidecar shipping files
- * only, `external`: stdout/stderr need a node agent (the action names the destination, the evidence the shipped files). No
- * shipper, or one whose configuration ships nothing: `external` (node agent). The shipper's ConfigMap not among the
- * evaluated objects: `unverified`."
+ * LOG-1 (Kubernetes), the verdict rule:
+ * "`enforced` when a log-shipping sidecar of the pod (a Fluent Bit container) mounts a ConfigMap that is among the evaluated
+ * objects, whose configuration has an `[OUTPUT]` leaving the pod and tails a directory shared with the app containers, and
+ * every app container's stdout/stderr are routed into that directory by the library's wrapper (`captureStdio`). A sidecar that
+ * ships only files is `external` for stdout/stderr, with the action (deploy a node agent shipping to the named destination) and
+ * the shipped files as evidence; no shipper, or one whose configuration ships nothing, is `external` (node agent); a container
+ * named log-shipper proves nothing by itself. The shipper's ConfigMap not among the evaluated objects, or outputs only behind
+ * `@INCLUDE`: `unverified`."
  */
 function logShippingFinding(p: PodView, shipper: ShipperVerdict): Finding {
   const apps = p.containers.filter((x) => !x.init && (shipper.kind !== 'ships' || x.c !== shipper.shipper.c));
@@ -135,9 +137,10 @@ function logShippingFinding(p: PodView, shipper: ShipperVerdict): Finding {
 }
 
 /**
- * LOG-4 (Kubernetes): "`enforced` only for records the library itself produces (none today). A declared sink
- * (`INFERENCE_LOG_PATH`) is `external`: the server must write its inference records there; the evidence says whether the
- * sidecar ships that file and to where. No sink declared: `external`."
+ * LOG-4 (Kubernetes), the verdict rule:
+ * "`enforced` only for inference records the library itself produces (none on Kubernetes today). A declared sink
+ * (`INFERENCE_LOG_PATH` on an app container) is `external`: the server must write its records to that path; the evidence says
+ * whether the verified sidecar ships that file and to where. No sink declared: `external`."
  */
 function inferenceRecordFinding(p: PodView, shipper: ShipperVerdict): Finding {
   const sink = p.containers.filter((x) => !x.init)
@@ -164,8 +167,19 @@ function inferenceRecordFinding(p: PodView, shipper: ShipperVerdict): Finding {
 }
 
 /**
- * LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns, except REG-2 when the workload records a
- * vulnerability scan in its annotations and REG-3 when a signature policy among `all` covers its images. @internal
+ * LOG-1..4, MON-1 and REG-1..3 of a pod (REG-3 by `signatureFinding`). The verdict rules of the rest:
+ * - LOG-2: "`external`, always: retention is a setting of the receiver; the evidence names the receiver read from the sidecar's
+ * `[OUTPUT]` (or the cluster log backend) and says that it must keep the logs at least 184 days."
+ * - LOG-3: "`external`, always: encryption at rest and access control are settings of the receiver, named as for LOG-2; the
+ * evidence gives the transport (TLS or plaintext) read from the `[OUTPUT]`."
+ * - MON-1: "`external`, always: metrics scraping (ServiceMonitor/PodMonitor) and dashboards are cluster objects outside the
+ * workload."
+ * - REG-1: "`external`, always: tag immutability is a registry setting that no manifest holds."
+ * - REG-2: "`enforced` when the workload's annotations record vulnerability scans, every one for an image digest of the pod and
+ * within its recorded threshold (recomputed from the counts); `violated` when a recorded scan is for another digest or over its
+ * threshold; no scan recorded: `external` (a CI or registry scan)."
+ *
+ * @internal
  */
 export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
   const shipper = logShipper(p, all);
