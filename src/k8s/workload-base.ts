@@ -30,11 +30,6 @@ export function defaultLogShipping(): LogShipping {
 }
 
 /**
- * What the Kubernetes constructs share: naming, waiver handling, the log-shipping ConfigMap and the report entry.
- *
- * @internal
- */
-/**
  * The DNS peer used when none is given: the `k8s-app: kube-dns` pods of `kube-system`.
  *
  * @internal
@@ -43,6 +38,11 @@ export function defaultDnsPeer(): NetworkPeer {
   return NetworkPeer.kubeDns();
 }
 
+/**
+ * What the Kubernetes constructs share: naming, waiver handling, the log-shipping ConfigMap and the report entry.
+ *
+ * @internal
+ */
 export abstract class K8sWorkloadBase extends Construct {
   /** The name of every object the construct renders (DNS-1123 label, unique and deterministic per construct path). */
   public readonly name: string;
