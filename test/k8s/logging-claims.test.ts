@@ -37,9 +37,9 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
     const log1 = control('LOG-1');
     expect(log1.status).toBe(ControlStatus.EXTERNAL);
     expect(log1.evidence[0]).toBe('Deployment test-scorer-' + log1.evidence[0].split('test-scorer-')[1].slice(0, 8)
-      + ': stdout/stderr are collected only by a node agent: deploy a Fluent Bit/Vector DaemonSet shipping to forward output to'
+      + ': stdout/stderr are collected only by a node agent: deploy a Fluent Bit/Vector DaemonSet shipping to the Fluent Forward receiver at'
       + ' log-aggregator.logging.svc:24224 (plaintext); the sidecar ships the files in /var/log/model/*.log');
-    expect(log1.evidence).toEqual(expect.arrayContaining([expect.stringMatching(/^ConfigMap test-scorer-[0-9a-f]{8}-logs-[0-9a-f]{8} fluent-bit.conf: tail \/var\/log\/model\/\*\.log -> forward output/)]));
+    expect(log1.evidence).toEqual(expect.arrayContaining([expect.stringMatching(/^ConfigMap test-scorer-[0-9a-f]{8}-logs-[0-9a-f]{8} fluent-bit.conf: tail \/var\/log\/model\/\*\.log -> the Fluent Forward receiver at/)]));
   });
 
   test('captureStdio: the command is wrapped so stdout/stderr land in the shipped directory, and LOG-1 is enforced', () => {
@@ -175,7 +175,7 @@ describe('LOG-2/LOG-3: the destination is named with what must exist there', () 
     expect(control('LOG-2')).toMatchObject({
       status: ControlStatus.EXTERNAL,
       evidence: [
-        'the receiver of the forward output to log-aggregator.logging.svc:24224 (plaintext) must keep the logs at least 184 days (its retention setting is not in the manifests)',
+        'the Fluent Forward receiver at log-aggregator.logging.svc:24224 (plaintext) must keep the logs at least 184 days (its retention setting is not in the manifests)',
       ],
     });
     expect(control('LOG-3').evidence[0]).toMatch(/log-aggregator.logging.svc:24224 \(plaintext\) must store the logs encrypted with access control/);
@@ -190,7 +190,7 @@ describe('LOG-4: a declared sink is external, with the path and what ships it', 
   test('sidecar mode: the server must write its records to the path the sidecar ships', () => {
     const log4 = service().control('LOG-4');
     expect(log4.status).toBe(ControlStatus.EXTERNAL);
-    expect(log4.evidence[0]).toBe('the server must write its inference records to /var/log/model/inference.log; the sidecar ships that file to forward output to log-aggregator.logging.svc:24224 (plaintext)');
+    expect(log4.evidence[0]).toBe('the server must write its inference records to /var/log/model/inference.log; the sidecar ships that file to the Fluent Forward receiver at log-aggregator.logging.svc:24224 (plaintext)');
   });
 
   test('cluster-agent mode: records on stdout are left to the node agent', () => {

@@ -68,14 +68,20 @@ export function shippingOutputs(config: FluentBitConfig): FluentBitSection[] {
   return config.sections.filter((s) => s.name === 'OUTPUT' && !NON_SHIPPING_OUTPUTS.has((sectionValue(s, 'Name') ?? 'null').toLowerCase()));
 }
 
+/** The protocol names of the output plugins the library renders. */
+const PROTOCOLS: Record<string, string> = {
+  forward: 'Fluent Forward', opentelemetry: 'OTLP/HTTP', loki: 'Grafana Loki', es: 'Elasticsearch', opensearch: 'OpenSearch',
+};
+
 /**
- * How the report names an output: `forward output to log-aggregator.logging.svc:24224 (plaintext)`.
+ * How the report names an output: `the Fluent Forward receiver at log-aggregator.logging.svc:24224 (plaintext)`.
  *
  * @internal
  */
 export function describeOutput(output: FluentBitSection): string {
   const tls = (sectionValue(output, 'tls') ?? 'off').toLowerCase();
   const transport = ['on', 'true', 'yes'].includes(tls) ? 'TLS' : 'plaintext';
+  const plugin = sectionValue(output, 'Name') ?? '';
   const port = sectionValue(output, 'Port');
-  return `${sectionValue(output, 'Name')} output to ${sectionValue(output, 'Host') ?? '(no host)'}${port ? `:${port}` : ''} (${transport})`;
+  return `the ${PROTOCOLS[plugin.toLowerCase()] ?? plugin} receiver at ${sectionValue(output, 'Host') ?? '(no host)'}${port ? `:${port}` : ''} (${transport})`;
 }

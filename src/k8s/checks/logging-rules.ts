@@ -184,7 +184,7 @@ function inferenceRecordFinding(p: PodView, shipper: ShipperVerdict): Finding {
 export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
   const shipper = logShipper(p, all);
   const receiver = shipper.kind === 'ships'
-    ? `the receiver of the ${shipper.outputs.map(describeOutput).join(', ')}`
+    ? shipper.outputs.map(describeOutput).join(', ')
     : 'the cluster log backend';
   const out: Finding[] = [
     logShippingFinding(p, shipper),
