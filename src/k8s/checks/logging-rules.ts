@@ -83,7 +83,10 @@ function logShipper(p: PodView, all: Manifest[]): ShipperVerdict {
           continue;
         }
         return {
-          kind: 'ships', shipper, outputs, directories,
+          kind: 'ships',
+          shipper,
+          outputs,
+          directories,
           evidence: [p.ev(`${shipper.path}.{image,restartPolicy}`, [shipper.c.image, shipper.c.restartPolicy ?? null]),
             `ConfigMap ${name} ${file}: tail ${directories.map((d) => `${d}/*.log`).join(', ')} -> ${outputs.map(describeOutput).join(', ')}`],
         };
