@@ -207,6 +207,12 @@ export class LogDestination {
     this.tlsCaConfigMap = options.tlsCaConfigMap;
     this.sharedKey = sharedKey;
     this.peer = options.peer ?? destinationPeer(options.host);
+    const service = IN_CLUSTER_SERVICE.exec(options.host);
+    const peerNamespace = this.peer._toPeer().namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+    if (service && peerNamespace !== undefined && peerNamespace !== service[3]) {
+      throw propError(undefined, 'peer', this.peer.description, `selects namespace ${peerNamespace}, but the host ${options.host} is in namespace ${service[3]}`,
+        `use NetworkPeer.podsInNamespace('${service[3]}', { ...labels })`);
+    }
     this.extra = extra;
     this.description = description;
   }

@@ -79,6 +79,11 @@ describe('NET-1: every egress rule of our NetworkPolicies names its peer', () =>
       /invalid peer "logs.example.com": the host "logs.example.com" is outside the cluster and a NetworkPolicy cannot allow egress to a DNS name; give peer: NetworkPeer.cidr/);
   });
 
+  test('fails when the given peer selects another namespace than the in-cluster host names', () => {
+    expect(() => k8s.LogDestination.fluentForward({ host: 'agg.logging.svc', peer: k8s.NetworkPeer.podsInNamespace('other', { app: 'agg' }) })).toThrow(
+      /invalid peer "pods .* in namespace other": selects namespace other, but the host agg.logging.svc is in namespace logging/);
+  });
+
   test('DNS: kube-dns in kube-system by default, configurable on both constructs', () => {
     expect(policyOf(synthService()).egress[0]).toEqual({ to: [KUBE_DNS], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
     expect(policyOf(synthJob()).egress[0].to).toEqual([KUBE_DNS]);
