@@ -138,7 +138,13 @@ export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipp
     return;
   }
   const typedToJson = obj.toJson.bind(obj);
-  obj.toJson = () => JsonPatch.apply(typedToJson(), JsonPatch.add(`${podSpecPointer}/initContainers/0/restartPolicy`, 'Always'));
+  obj.toJson = () => {
+    const json = typedToJson();
+    // an escape hatch may have removed or replaced the sidecar: patch only the log shipper, and let the report judge the rest
+    const initContainers = podSpecPointer.split('/').slice(1).reduce((o: any, k) => o?.[k], json)?.initContainers;
+    const index = Array.isArray(initContainers) ? initContainers.findIndex((c: any) => c?.name === 'log-shipper') : -1;
+    return index < 0 ? json : JsonPatch.apply(json, JsonPatch.add(`${podSpecPointer}/initContainers/${index}/restartPolicy`, 'Always'));
+  };
 }
 
 /**

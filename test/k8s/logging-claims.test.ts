@@ -76,6 +76,21 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
     expect(log1.evidence[0]).toMatch(/nothing in the pod ships logs/);
   });
 
+  test('fails when a JsonPatch removes the sidecar', () => {
+    const log1 = service({ command: COMMAND, logShipping: capturing() },
+      (svc) => svc.deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/initContainers'))).control('LOG-1');
+    expect(log1.status).toBe(ControlStatus.EXTERNAL);
+    expect(log1.evidence[0]).toMatch(/nothing in the pod ships logs/);
+  });
+
+  test('fails when the sidecar is no longer a native sidecar (it would stop before the server starts)', () => {
+    const { docs } = service({ command: COMMAND, logShipping: capturing() });
+    const deployment = docs.find((d) => d.kind === 'Deployment');
+    const initContainers = deployment.spec.template.spec.initContainers.map((c: any) => ({ ...c, restartPolicy: undefined }));
+    const plain = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, initContainers } } } };
+    expect(foreignLog1(plain, [plain, ...docs.filter((d) => d.kind === 'ConfigMap')]).status).toBe(ControlStatus.EXTERNAL);
+  });
+
   test('fails when a JsonPatch removes the [OUTPUT] of the sidecar\'s configuration', () => {
     const log1 = service({ command: COMMAND, logShipping: capturing() }, (svc) => {
       const conf: string = logConfigMap(svc).toJson().data['fluent-bit.conf'];
