@@ -85,9 +85,8 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
 
   test('fails when the sidecar is no longer a native sidecar (it would stop before the server starts)', () => {
     const { docs } = service({ command: COMMAND, logShipping: capturing() });
-    const deployment = docs.find((d) => d.kind === 'Deployment');
-    const initContainers = deployment.spec.template.spec.initContainers.map((c: any) => ({ ...c, restartPolicy: undefined }));
-    const plain = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, initContainers } } } };
+    const plain = JSON.parse(JSON.stringify(docs.find((d) => d.kind === 'Deployment')));
+    delete plain.spec.template.spec.initContainers[0].restartPolicy;
     expect(foreignLog1(plain, [plain, ...docs.filter((d) => d.kind === 'ConfigMap')]).status).toBe(ControlStatus.EXTERNAL);
   });
 
