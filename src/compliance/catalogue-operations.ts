@@ -185,8 +185,8 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 12(2)(b)', 'Art. 12(2)(c)', 'Art. 26(5)'],
     practice: 'inference-log',
     scope: ControlScope.ALL,
-    kubernetes: 'Environment: a node agent (Fluent Bit/Vector DaemonSet) ships structured stdout/stderr, '
-      + 'or the construct adds a log-shipping sidecar.',
+    kubernetes: 'Environment: a node agent (Fluent Bit/Vector DaemonSet) ships structured stdout/stderr; the construct\'s '
+      + 'log-shipping sidecar ships the files of `$LOG_DIR`, and stdout/stderr too when `captureStdio` routes them there.',
     ecs: '`LogConfiguration.LogDriver: awslogs` or `awsfirelens` with an explicit `mode` (prefer `blocking`).',
     externalRules: [
       { standard: 'cdk-nag', id: 'AwsSolutions-ECS7' },
@@ -235,7 +235,8 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 12(2)(a)', 'Art. 12(2)(b)', 'Art. 12(2)(c)', 'Art. 72'],
     practice: 'inference-log',
     scope: ControlScope.SERVICE,
-    kubernetes: 'Container env/annotations declare the inference-log sink and record fields; the sink has LOG-2/LOG-3 applied.',
+    kubernetes: 'Container env declares the inference-log sink (`INFERENCE_LOG_PATH`); the server writes the records there '
+      + '(external), the sidecar ships the file, and the receiver has LOG-2/LOG-3 applied.',
     ecs: 'Same: container `Environment`/`Secrets` declare the sink; retention and encryption controls are attached to the sink resource.',
     externalRules: [
       { standard: 'OIP', id: '$inference_response.model_version' },

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { describe, hasToken, isNumberToken, propError, requireInteger } from './errors';
 
@@ -166,28 +167,29 @@ export function requirePositive(scope: IConstruct | undefined, prop: string, val
  * @internal
  */
 export function requireCidr(scope: IConstruct | undefined, prop: string, cidr: string): string {
-  const slash = typeof cidr === 'string' ? cidr.indexOf('/') : -1;
-  const address = slash < 0 ? '' : cidr.slice(0, slash);
-  const prefix = slash < 0 ? '' : cidr.slice(slash + 1);
-  const v4 = address.split('.');
-  const isV4 = v4.length === 4 && v4.every((o) => /^(0|[1-9][0-9]{0,2})$/.test(o) && Number(o) <= 255);
-  const prefixOk = /^(0|[1-9][0-9]{0,2})$/.test(prefix) && Number(prefix) <= (isV4 ? 32 : 128);
-  if (!prefixOk || !(isV4 || isIpv6(address))) {
+  if (!isCidr(cidr)) {
     throw propError(scope, prop, cidr, 'is not an IPv4 or IPv6 CIDR block (octets 0..255, prefix 0..32; or IPv6 groups, prefix 0..128)',
       'e.g. 10.0.0.0/16 or fd00::/8');
   }
   return cidr;
 }
 
-function isIpv6(address: string): boolean {
-  const halves = address.split('::');
-  if (halves.length > 2) {
+/**
+ * True when `cidr` is an IPv4 block (four decimal octets 0-255 without leading zeros, prefix 0-32) or an IPv6 block (an
+ * address `net.isIPv6` accepts, without a zone id, prefix 0-128).
+ *
+ * @internal
+ */
+export function isCidr(cidr: unknown): boolean {
+  const match = typeof cidr === 'string' ? /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(cidr) : null;
+  if (!match) {
     return false;
   }
-  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
-  const count = groups.flat().length;
-  const groupsOk = groups.flat().every((g) => /^[0-9a-fA-F]{1,4}$/.test(g));
-  return groupsOk && (halves.length === 2 ? count <= 7 : count === 8);
+  const prefix = Number(match[2]);
+  if (isIPv4(match[1])) {
+    return prefix <= 32 && match[1].split('.').every((octet) => octet === '0' || !octet.startsWith('0'));
+  }
+  return isIPv6(match[1]) && !match[1].includes('%') && prefix <= 128;
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from './defaults';
+export * from './log-destination';
 export * from './log-shipping';
 export * from './network';
 export * from './pod-template';

@@ -1,146 +1,6 @@
-import { propError, requireInteger } from '../core/errors';
+import { LogDestination } from './log-destination';
+import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
-
-/**
- * Connection options shared by every log destination.
- */
-export interface LogDestinationOptions {
-  /**
-   * Host name of the receiver, usually a cluster-internal service such as `otel-collector.observability.svc`.
-   */
-  readonly host: string;
-
-  /**
-   * TCP port of the receiver.
-   *
-   * @default - the protocol's standard port: 24224 (forward), 4318 (OTLP/HTTP), 3100 (Loki), 9200 (Elasticsearch/OpenSearch)
-   */
-  readonly port?: number;
-
-  /**
-   * Whether to connect with TLS (certificates verified against the image's CA bundle).
-   *
-   * @default false
-   */
-  readonly tls?: boolean;
-}
-
-/**
- * Options of an OpenTelemetry OTLP/HTTP destination.
- */
-export interface OtlpHttpDestinationOptions extends LogDestinationOptions {
-  /**
-   * The logs path of the collector.
-   *
-   * @default '/v1/logs'
-   */
-  readonly logsPath?: string;
-}
-
-/**
- * Options of an Elasticsearch or OpenSearch destination.
- */
-export interface SearchDestinationOptions extends LogDestinationOptions {
-  /**
-   * The index the records are written to.
-   */
-  readonly index: string;
-}
-
-/**
- * Options of a Grafana Loki destination.
- */
-export interface LokiDestinationOptions extends LogDestinationOptions {
-  /**
-   * The Loki tenant (`X-Scope-OrgID`).
-   *
-   * @default - no tenant header
-   */
-  readonly tenantId?: string;
-}
-
-/**
- * Where a log-shipping sidecar sends the model server's records (control LOG-1). Retention (LOG-2) and encryption (LOG-3)
- * are properties of the destination and are reported as `external`.
- */
-export class LogDestination {
-  /**
-   * Fluent Forward protocol, to a Fluentd or Fluent Bit aggregator.
-   */
-  public static fluentForward(options: LogDestinationOptions): LogDestination {
-    return new LogDestination('forward', options, 24224, [], 'Fluent Forward');
-  }
-
-  /**
-   * OpenTelemetry OTLP over HTTP, to an OpenTelemetry Collector or any OTLP endpoint.
-   */
-  public static otlpHttp(options: OtlpHttpDestinationOptions): LogDestination {
-    const logsPath = options.logsPath ?? '/v1/logs';
-    if (!logsPath.startsWith('/')) {
-      throw propError(undefined, 'logsPath', logsPath, 'must start with "/"', 'e.g. /v1/logs');
-    }
-    return new LogDestination('opentelemetry', options, 4318, [['Logs_uri', logsPath]], 'OpenTelemetry OTLP/HTTP');
-  }
-
-  /**
-   * Grafana Loki push API.
-   */
-  public static loki(options: LokiDestinationOptions): LogDestination {
-    const extra: Array<[string, string]> = [['Labels', 'job=model-server'], ['Line_format', 'json']];
-    if (options.tenantId) {
-      extra.push(['Tenant_id', options.tenantId]);
-    }
-    return new LogDestination('loki', options, 3100, extra, 'Grafana Loki');
-  }
-
-  /**
-   * Elasticsearch.
-   */
-  public static elasticsearch(options: SearchDestinationOptions): LogDestination {
-    return new LogDestination('es', options, 9200, [['Index', requireIndex(options.index)], ['Suppress_Type_Name', 'On']], 'Elasticsearch');
-  }
-
-  /**
-   * OpenSearch.
-   */
-  public static openSearch(options: SearchDestinationOptions): LogDestination {
-    return new LogDestination('opensearch', options, 9200, [['Index', requireIndex(options.index)], ['Suppress_Type_Name', 'On']], 'OpenSearch');
-  }
-
-  /** The Fluent Bit output plugin. */
-  public readonly plugin: string;
-  /** Receiver host. */
-  public readonly host: string;
-  /** Receiver port. */
-  public readonly port: number;
-  /** Whether TLS is used. */
-  public readonly tls: boolean;
-  /** A human description of the protocol, used in the report. */
-  public readonly description: string;
-  private readonly extra: Array<[string, string]>;
-
-  private constructor(plugin: string, options: LogDestinationOptions, defaultPort: number, extra: Array<[string, string]>, description: string) {
-    if (typeof options.host !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(options.host)) {
-      throw propError(undefined, 'host', options.host, 'is not a host name', 'e.g. otel-collector.observability.svc');
-    }
-    this.plugin = plugin;
-    this.host = options.host;
-    this.port = requireInteger(undefined, 'port', options.port ?? defaultPort, 1, 65535);
-    this.tls = options.tls ?? false;
-    this.extra = extra;
-    this.description = description;
-  }
-
-  /**
-   * The Fluent Bit `[OUTPUT]` settings for this destination.
-   *
-   * @internal
-   */
-  public _outputSettings(): Array<[string, string]> {
-    return [['Name', this.plugin], ['Match', '*'], ['Host', this.host], ['Port', String(this.port)],
-      ...(this.tls ? [['tls', 'On'], ['tls.verify', 'On']] as Array<[string, string]> : []), ...this.extra, ['Retry_Limit', 'no_limits']];
-  }
-}
 
 /**
  * How the mode of log shipping is implemented.
@@ -170,6 +30,18 @@ export interface SidecarLogShippingOptions {
    * @default '/var/log/model'
    */
   readonly logDirectory?: string;
+
+  /**
+   * Whether the library routes the main container's stdout and stderr into the shipped directory, so that the sidecar ships
+   * them too (LOG-1 `enforced` for every stream). The construct's `command` is then required and is wrapped as
+   * `/bin/sh -c 'exec "$@" >>"$LOG_DIR/stdout.log" 2>>"$LOG_DIR/stderr.log"' sh <command...>`, so the image needs `/bin/sh`.
+   * `kubectl logs` shows nothing for the main container then. Nothing rotates the two files: Fluent Bit's tail input
+   * follows them as they grow, and when the log directory's `emptyDir` reaches its 1 GiB size limit the kubelet evicts the
+   * pod (what was shipped is kept at the destination; lines still in the pod are lost with it).
+   *
+   * @default false - stdout/stderr are collected only by a node agent (LOG-1 `external` for them, with the action)
+   */
+  readonly captureStdio?: boolean;
 }
 
 /**
@@ -191,7 +63,10 @@ export class LogShipping {
     if (options.image && !options.image.isPinned) {
       throw propError(undefined, 'image', options.image.toString(), 'the log shipper must be pinned by digest', 'use ImageReference.fromString(...@sha256:...)');
     }
-    return new LogShipping(LogShippingMode.SIDECAR, destination, options.image, dir);
+    if (!(destination instanceof LogDestination)) {
+      throw propError(undefined, 'destination', destination, 'is not a LogDestination', 'use LogDestination.fluentForward({ host: ... }) or another factory');
+    }
+    return new LogShipping(LogShippingMode.SIDECAR, destination, options.image, dir, options.captureStdio ?? false);
   }
 
   /**
@@ -209,18 +84,14 @@ export class LogShipping {
   public readonly image?: ImageReference;
   /** The shared log directory (sidecar mode). */
   public readonly logDirectory?: string;
+  /** Whether the main container's stdout and stderr are routed into the shipped directory (sidecar mode). */
+  public readonly captureStdio: boolean;
 
-  private constructor(mode: LogShippingMode, destination?: LogDestination, image?: ImageReference, logDirectory?: string) {
+  private constructor(mode: LogShippingMode, destination?: LogDestination, image?: ImageReference, logDirectory?: string, captureStdio = false) {
     this.mode = mode;
+    this.captureStdio = captureStdio;
     this.destination = destination;
     this.image = image;
     this.logDirectory = logDirectory;
   }
-}
-
-function requireIndex(index: string): string {
-  if (typeof index !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,254}$/.test(index)) {
-    throw propError(undefined, 'index', index, 'is not a valid index name', 'use lowercase letters, digits, ".", "_" or "-"');
-  }
-  return index;
 }

@@ -119,7 +119,9 @@ export interface CompliantModelServiceProps extends WorkloadPodOptions {
   /**
    * How logs leave the pod (LOG-1).
    *
-   * @default - a Fluent Bit sidecar forwarding to `log-aggregator.logging.svc:24224` (Fluent Forward)
+   * @default - a Fluent Bit sidecar shipping the files of `$LOG_DIR` over Fluent Forward (plaintext) to
+   * `log-aggregator.logging.svc:24224`, an assumed receiver that must exist and keep the logs >= 184 days (LOG-2), encrypted
+   * with access control (LOG-3); stdout/stderr are left to a node agent (LOG-1 `external` for them)
    */
   readonly logShipping?: LogShipping;
 
@@ -136,6 +138,13 @@ export interface CompliantModelServiceProps extends WorkloadPodOptions {
    * @default - none
    */
   readonly egress?: EgressRule[];
+
+  /**
+   * The cluster DNS servers the pods may reach on port 53 (UDP and TCP).
+   *
+   * @default - the `k8s-app: kube-dns` pods of namespace `kube-system` (`NetworkPeer.kubeDns()`)
+   */
+  readonly dnsPeer?: NetworkPeer;
 
   /**
    * Whether to render the NetworkPolicy. `false` needs a NET-1 waiver.

@@ -10,7 +10,7 @@ import { CompliantModelServiceProps } from './model-service-props';
 import { NetworkPeer, networkPolicySpec } from './network';
 import { patchNativeSidecar, renderPodSpec } from './pod-template';
 import { sharedPodOptions } from './resources';
-import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
+import { defaultDnsPeer, defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
 import { INT32_MAX, requireAnnotationSize, requirePort, requireUriPath, wholeMebibytes, wholeSeconds } from '../core/bounds';
@@ -100,7 +100,11 @@ export class CompliantModelService extends K8sWorkloadBase {
     const metadata = { name: this.name, labels, annotations };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
-    const records = { model_name: this.model.name, model_version: this.model.version, workload: this.name };
+    const records = [
+      { key: 'model_name', value: this.model.name, prop: 'model.name' },
+      { key: 'model_version', value: this.model.version, prop: 'model.version' },
+      { key: 'workload', value: this.name, prop: '(construct name)' },
+    ];
     const logConfigMapName = this._renderLogConfig(this.logShipping, records, labels);
     const modelCachePath = props.modelCachePath ?? '/models';
     const logDir = this.logShipping.logDirectory;
@@ -167,7 +171,8 @@ export class CompliantModelService extends K8sWorkloadBase {
           ingressPort: this.port,
           ingressFrom: props.allowIngressFrom ?? [NetworkPeer.sameNamespace()],
           egress: props.egress ?? [],
-          logPort: this.logShipping.destination?.port,
+          dnsPeer: props.dnsPeer ?? defaultDnsPeer(),
+          log: this.logShipping.destination && { peer: this.logShipping.destination.peer, port: this.logShipping.destination.port },
         }),
       });
     }

@@ -7,6 +7,13 @@ import { requireInteger } from '../core/errors';
  */
 export class NetworkPeer {
   /**
+   * The cluster DNS pods: label `k8s-app: kube-dns` in namespace `kube-system` (CoreDNS and kube-dns both carry it).
+   */
+  public static kubeDns(): NetworkPeer {
+    return NetworkPeer.podsInNamespace('kube-system', { 'k8s-app': 'kube-dns' });
+  }
+
+  /**
    * Every pod in the workload's own namespace.
    */
   public static sameNamespace(): NetworkPeer {
@@ -41,7 +48,7 @@ export class NetworkPeer {
   }
 
   /**
-   * An IP block in CIDR notation, e.g. `10.0.0.0/16`.
+   * An IP block in CIDR notation, e.g. `10.0.0.0/16` or `fd00::/8`.
    */
   public static cidr(cidr: string): NetworkPeer {
     requireCidr(undefined, 'cidr', cidr);
@@ -80,7 +87,8 @@ export interface EgressRule {
 
 /**
  * Renders a NetworkPolicy spec that denies all traffic of the selected pods except: ingress on the serving port from the given
- * peers, egress to cluster DNS, to the log destination's port and to the declared rules (NET-1).
+ * peers, egress to the DNS peer on port 53, to the log destination's peer on its port and to the declared rules (NET-1). Every
+ * rule names its peer: a rule without `to`/`from` would allow every peer.
  *
  * @internal
  */
@@ -89,21 +97,20 @@ export function networkPolicySpec(opts: {
   ingressPort?: number;
   ingressFrom: NetworkPeer[];
   egress: EgressRule[];
-  logPort?: number;
+  /** The cluster DNS pods. */
+  dnsPeer: NetworkPeer;
+  /** The log receiver and its port (sidecar shipping). */
+  log?: { peer: NetworkPeer; port: number };
   /** Let the selected pods reach each other on any port (the pods of one distributed training job). */
   amongSelf?: boolean;
 }): k8s.NetworkPolicySpec {
   const tcp = (port: number) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' });
   const egress: k8s.NetworkPolicyEgressRule[] = [{
-    to: [{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    }],
+    to: [opts.dnsPeer._toPeer()],
     ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, tcp(53)],
   }];
-  if (opts.logPort !== undefined) {
-    // Log receivers are named by host, which a NetworkPolicy cannot express; allow their port only.
-    egress.push({ ports: [tcp(opts.logPort)] });
+  if (opts.log) {
+    egress.push({ to: [opts.log.peer._toPeer()], ports: [tcp(opts.log.port)] });
   }
   if (opts.amongSelf) {
     egress.push({ to: [{ podSelector: { matchLabels: opts.selector } }] });

@@ -108,7 +108,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     name: 'main',
     image: o.image.toString(),
     imagePullPolicy: o.imagePullPolicy,
-    command: o.command,
+    command: sidecar && o.logShipping.captureStdio ? stdioCapturingCommand(scope, o.command) : o.command,
     args: o.args,
     env: env.length > 0 ? env : undefined,
     ports: o.ports,
@@ -119,7 +119,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
   };
   const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(scope, 'tmpSize', o.tmpSize)}Mi`) } }, ...o.volumes];
   if (sidecar) {
-    volumes.push(...fluentBitVolumes(o.logConfigMapName!));
+    volumes.push(...fluentBitVolumes(o.logShipping, o.logConfigMapName!));
   }
   return {
     serviceAccountName: o.serviceAccountName,
@@ -151,7 +151,29 @@ export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipp
     return;
   }
   const typedToJson = obj.toJson.bind(obj);
-  obj.toJson = () => JsonPatch.apply(typedToJson(), JsonPatch.add(`${podSpecPointer}/initContainers/0/restartPolicy`, 'Always'));
+  obj.toJson = () => {
+    const json = typedToJson();
+    // an escape hatch may have removed or replaced the sidecar: patch only the log shipper, and let the report judge the rest
+    const initContainers = podSpecPointer.split('/').slice(1).reduce((o: any, k) => o?.[k], json)?.initContainers;
+    const index = Array.isArray(initContainers) ? initContainers.findIndex((c: any) => c?.name === 'log-shipper') : -1;
+    return index < 0 ? json : JsonPatch.apply(json, JsonPatch.add(`${podSpecPointer}/initContainers/${index}/restartPolicy`, 'Always'));
+  };
+}
+
+/**
+ * The shell wrapper that appends the main container's stdout and stderr to `$LOG_DIR/stdout.log` and `$LOG_DIR/stderr.log`,
+ * where the sidecar's tail input ships them (LOG-1). `exec` keeps the server as the shell's process, so it gets the signals.
+ *
+ * @internal
+ */
+export const STDIO_CAPTURE_SCRIPT = 'exec "$@" >>"$LOG_DIR/stdout.log" 2>>"$LOG_DIR/stderr.log"';
+
+function stdioCapturingCommand(scope: IConstruct, command: string[] | undefined): string[] {
+  if (!command || command.length === 0) {
+    throw propError(scope, 'command', command, 'is required with LogShipping.sidecar(..., { captureStdio: true }): the library wraps it to route stdout/stderr into the log directory',
+      'give the server\'s command (e.g. [\'mlserver\', \'start\', \'/models\']), or leave captureStdio off and collect stdout/stderr with a node agent');
+  }
+  return ['/bin/sh', '-c', STDIO_CAPTURE_SCRIPT, 'sh', ...command];
 }
 
 function validateEnvName(scope: IConstruct, prop: string, name: string): void {

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as kplus from 'cdk8s-plus-27';
 import { LogShipping } from './log-shipping';
-import { EgressRule } from './network';
+import { EgressRule, NetworkPeer } from './network';
 import { WorkloadPodOptions } from './pod-options';
 import { SecretKeyReference } from './pod-template';
 import { ImageReference } from '../core/image-reference';
@@ -198,7 +198,9 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
   /**
    * How logs leave the pod.
    *
-   * @default - a Fluent Bit sidecar to `log-aggregator.logging.svc:24224`
+   * @default - a Fluent Bit sidecar shipping the files of `$LOG_DIR` over Fluent Forward (plaintext) to
+   * `log-aggregator.logging.svc:24224`, an assumed receiver that must exist and keep the logs >= 184 days (LOG-2), encrypted
+   * with access control (LOG-3); stdout/stderr are left to a node agent (LOG-1 `external` for them)
    */
   readonly logShipping?: LogShipping;
 
@@ -209,6 +211,13 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
    * @default - none
    */
   readonly egress?: EgressRule[];
+
+  /**
+   * The cluster DNS servers the pods may reach on port 53 (UDP and TCP).
+   *
+   * @default - the `k8s-app: kube-dns` pods of namespace `kube-system` (`NetworkPeer.kubeDns()`)
+   */
+  readonly dnsPeer?: NetworkPeer;
 
   /**
    * Render the NetworkPolicy; `false` needs a NET-1 waiver.

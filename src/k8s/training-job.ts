@@ -8,7 +8,7 @@ import { networkPolicySpec } from './network';
 import { patchNativeSidecar, renderPodSpec } from './pod-template';
 import { sharedPodOptions } from './resources';
 import { CompliantTrainingJobProps } from './training-job-props';
-import { defaultLogShipping, K8sWorkloadBase } from './workload-base';
+import { defaultDnsPeer, defaultLogShipping, K8sWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { WorkloadReport } from '../compliance/report-model';
 import { INT32_MAX, requireAnnotationSize, sortedUniqueIntegers, wholeMebibytes, wholeSeconds } from '../core/bounds';
@@ -105,7 +105,10 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
     });
     requireAnnotationSize(this, 'annotations (model, datasets, runId, codeRevision, imageProvenance, imageScan, waivers)', annotations);
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
-    const logConfigMapName = this._renderLogConfig(this.logShipping, { run_id: runId, workload: this.name }, labels);
+    const logConfigMapName = this._renderLogConfig(this.logShipping, [
+      { key: 'run_id', value: runId, prop: 'runId' },
+      { key: 'workload', value: this.name, prop: '(construct name)' },
+    ], labels);
     const checkpoint: k8s.Volume = props.checkpointClaimName
       ? { name: 'checkpoints', persistentVolumeClaim: { claimName: props.checkpointClaimName } }
       : { name: 'checkpoints', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(this, 'checkpointSize', props.checkpointSize ?? Size.gibibytes(20))}Mi`) } };
@@ -190,7 +193,8 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
           selector: { 'app.kubernetes.io/instance': this.name },
           ingressFrom: [],
           egress: props.egress ?? [],
-          logPort: this.logShipping.destination?.port,
+          dnsPeer: props.dnsPeer ?? defaultDnsPeer(),
+          log: this.logShipping.destination && { peer: this.logShipping.destination.peer, port: this.logShipping.destination.port },
           // the pods of one job may reach each other (distributed training rendezvous, e.g. torchrun/NCCL); nothing else gets in
           amongSelf: true,
         }),

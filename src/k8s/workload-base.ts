@@ -12,18 +12,31 @@ import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 import { evaluateK8sWorkload } from './checks/workload-checks';
-import { renderFluentBitConfig, shipperImage } from './fluent-bit';
+import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
 import { chartSignaturePolicies } from './image-signature-policy';
-import { LogDestination, LogShipping, LogShippingMode } from './log-shipping';
+import { LogDestination } from './log-destination';
+import { LogShipping, LogShippingMode } from './log-shipping';
+import { NetworkPeer } from './network';
 import { installK8sReportHook, K8S_WORKLOAD_BRAND, renderOncePerSynth } from './report-hook';
 
 /**
- * The log shipping used when none is given: a Fluent Bit sidecar forwarding to an in-cluster aggregator.
+ * The log shipping used when none is given: a Fluent Bit sidecar forwarding (Fluent Forward, plaintext inside the cluster)
+ * to `log-aggregator.logging.svc:24224`. That receiver is an assumption the report names: it must exist, keep the logs at
+ * least 184 days (LOG-2) and store them encrypted with access control (LOG-3).
  *
  * @internal
  */
 export function defaultLogShipping(): LogShipping {
   return LogShipping.sidecar(LogDestination.fluentForward({ host: 'log-aggregator.logging.svc' }));
+}
+
+/**
+ * The DNS peer used when none is given: the `k8s-app: kube-dns` pods of `kube-system`.
+ *
+ * @internal
+ */
+export function defaultDnsPeer(): NetworkPeer {
+  return NetworkPeer.kubeDns();
 }
 
 /**
@@ -80,11 +93,11 @@ export abstract class K8sWorkloadBase extends Construct {
   }
 
   /** @internal Renders the log-shipping ConfigMap (sidecar mode); its name carries a hash of the content so pods roll on change. */
-  public _renderLogConfig(shipping: LogShipping, records: Record<string, string>, labels: Record<string, string>): string | undefined {
+  public _renderLogConfig(shipping: LogShipping, records: LogRecordField[], labels: Record<string, string>): string | undefined {
     if (shipping.mode !== LogShippingMode.SIDECAR) {
       return undefined;
     }
-    const conf = renderFluentBitConfig(shipping, records);
+    const conf = renderFluentBitConfig(this, shipping, records);
     const hash = createHash('sha256').update(conf).digest('hex').slice(0, 8);
     const name = `${this.name}-logs-${hash}`;
     new k8s.KubeConfigMap(this, 'LogShipperConfig', { metadata: { name, labels }, immutable: true, data: { 'fluent-bit.conf': conf } });
@@ -94,7 +107,7 @@ export abstract class K8sWorkloadBase extends Construct {
   /** @internal The `log-shipping` annotation text. */
   public _describeShipping(shipping: LogShipping): string {
     return shipping.mode === LogShippingMode.SIDECAR
-      ? `sidecar: ${shipping.destination!.description} ${shipping.destination!.host}:${shipping.destination!.port}`
+      ? `sidecar: ${shipping.destination!.description} ${shipping.destination!.host}:${shipping.destination!.port}${shipping.destination!.tls ? ' (TLS)' : ''}${shipping.captureStdio ? '; stdout/stderr captured' : ''}`
       : 'cluster-agent: stdout/stderr collected by the node agent';
   }
 

@@ -123,7 +123,8 @@ describe('defaults', () => {
     expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.ingress).toEqual([{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(np.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
-    expect(np.egress[1]).toEqual({ ports: [{ port: 24224, protocol: 'TCP' }] });
+    expect(np.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
+    expect(np.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'logging' } } }], ports: [{ port: 24224, protocol: 'TCP' }] });
   });
 
   test('every applicable control is enforced, external or equivalent; none violated', () => {
@@ -134,9 +135,10 @@ describe('defaults', () => {
     expect(entry.images).toHaveLength(2);
     const byStatus = (s: ControlStatus) => entry.controls.filter((c) => c.status === s).map((c) => c.id);
     expect(byStatus(ControlStatus.VIOLATED)).toEqual([]);
-    expect(byStatus(ControlStatus.ENFORCED).sort()).toEqual(['AVL-1', 'AVL-2', 'AVL-3', 'AVL-4', 'IMG-1', 'IMG-2', 'IMG-3', 'LOG-1', 'LOG-4', 'META-1', 'META-2',
+    expect(byStatus(ControlStatus.ENFORCED).sort()).toEqual(['AVL-1', 'AVL-2', 'AVL-3', 'AVL-4', 'IMG-1', 'IMG-2', 'IMG-3', 'META-1', 'META-2',
       'NET-1', 'PRB-1', 'RES-1', 'SEC-1', 'SEC-2', 'SEC-3', 'SEC-4', 'SEC-5', 'SEC-6', 'SEC-7', 'SEC-8', 'SEC-9'].sort());
-    expect(byStatus(ControlStatus.EXTERNAL).sort()).toEqual(['IMG-4', 'LOG-2', 'LOG-3', 'MON-1', 'REG-1', 'REG-2', 'REG-3']);
+    // LOG-1: the default sidecar ships the files of $LOG_DIR only, stdout/stderr need a node agent; LOG-4: a declared sink
+    expect(byStatus(ControlStatus.EXTERNAL).sort()).toEqual(['IMG-4', 'LOG-1', 'LOG-2', 'LOG-3', 'LOG-4', 'MON-1', 'REG-1', 'REG-2', 'REG-3']);
     expect(entry.controls.find((c) => c.id === 'SEC-1')!.evidence[0]).toMatch(/^Deployment test-scorer-[0-9a-f]{8} spec.template.spec.initContainers\[0\]/);
   });
 
@@ -160,17 +162,17 @@ describe('log shipping', () => {
   });
 
   test.each([
-    [k8s.LogDestination.otlpHttp({ host: 'otel.observability.svc', tls: true }), ['Name               opentelemetry', 'Logs_uri           /v1/logs', 'tls                On'], 4318],
-    [k8s.LogDestination.loki({ host: 'loki.logging.svc', tenantId: 'ml' }), ['Name               loki', 'Tenant_id          ml'], 3100],
-    [k8s.LogDestination.elasticsearch({ host: 'es.logging.svc', index: 'models' }), ['Name               es', 'Index              models'], 9200],
-    [k8s.LogDestination.openSearch({ host: 'os.logging.svc', index: 'models', port: 443 }), ['Name               opensearch'], 443],
-  ])('destination %#', (dest, lines, port) => {
+    [k8s.LogDestination.otlpHttp({ host: 'otel.observability.svc', tls: true }), ['Name               opentelemetry', 'Logs_uri           /v1/logs', 'tls                On'], 4318, 'observability'],
+    [k8s.LogDestination.loki({ host: 'loki.logging.svc', tenantId: 'ml' }), ['Name               loki', 'Tenant_id          ml'], 3100, 'logging'],
+    [k8s.LogDestination.elasticsearch({ host: 'es.logging.svc', index: 'models' }), ['Name               es', 'Index              models'], 9200, 'logging'],
+    [k8s.LogDestination.openSearch({ host: 'os.search.svc.cluster.local', index: 'models', port: 443 }), ['Name               opensearch'], 443, 'search'],
+  ])('destination %#', (dest, lines, port, namespace) => {
     const { of } = synth({ logShipping: k8s.LogShipping.sidecar(dest) });
     const conf = of('ConfigMap').data['fluent-bit.conf'];
     for (const line of lines) {
       expect(conf).toContain(line);
     }
-    expect(of('NetworkPolicy').spec.egress[1]).toEqual({ ports: [{ port, protocol: 'TCP' }] });
+    expect(of('NetworkPolicy').spec.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }], ports: [{ port, protocol: 'TCP' }] });
   });
 
   test('cluster-agent mode adds no sidecar and reports LOG-1 external', () => {

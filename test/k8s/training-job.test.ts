@@ -59,7 +59,7 @@ describe('defaults', () => {
     expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.ingress).toEqual([{ from: [self] }]);
     expect(np.egress).toHaveLength(3);
-    expect(np.egress[1]).toEqual({ ports: [{ port: 24224, protocol: 'TCP' }] });
+    expect(np.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'logging' } } }], ports: [{ port: 24224, protocol: 'TCP' }] });
     expect(np.egress[2]).toEqual({ to: [self] });
   });
 
@@ -69,7 +69,8 @@ describe('defaults', () => {
     expect(entry.kind).toBe('CompliantTrainingJob');
     const of = (s: ControlStatus) => entry.controls.filter((c) => c.status === s).map((c) => c.id);
     expect(of(ControlStatus.VIOLATED)).toEqual([]);
-    expect(of(ControlStatus.ENFORCED)).toEqual(expect.arrayContaining(['JOB-1', 'JOB-2', 'JOB-3', 'SEC-1', 'SEC-9', 'IMG-1', 'IMG-3', 'RES-1', 'LOG-1', 'NET-1', 'META-2']));
+    expect(of(ControlStatus.ENFORCED)).toEqual(expect.arrayContaining(['JOB-1', 'JOB-2', 'JOB-3', 'SEC-1', 'SEC-9', 'IMG-1', 'IMG-3', 'RES-1', 'NET-1', 'META-2']));
+    expect(entry.controls.find((c) => c.id === 'LOG-1')!.status).toBe(ControlStatus.EXTERNAL);
     expect(of(ControlStatus.NOT_APPLICABLE)).toEqual(['PRB-1']);
     expect(entry.controls.map((c) => c.id)).not.toContain('AVL-1');
   });
