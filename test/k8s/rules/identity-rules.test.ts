@@ -1,0 +1,103 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { ComplianceReport, ControlStatus } from '../../../src';
+import { expectFailure, judge, ourService, ourServiceDocs, patchedService, POD, withPod } from './support';
+
+const ROOT_DEBUG = { name: 'debug', image: `busybox@sha256:${'d'.repeat(64)}`, imagePullPolicy: 'Always', securityContext: { runAsUser: 0, runAsNonRoot: false } };
+
+describe('SEC-1: non-root with UID and GID >= 10000 for every container', () => {
+  test('compliant: our service, every container judged with its own or the pod\'s IDs', () => {
+    const result = patchedService('SEC-1');
+    expect(result.status).toBe(ControlStatus.ENFORCED);
+    expect(result.evidence).toHaveLength(2);
+    expect(result.evidence[1]).toMatch(/containers\[0\]\.securityContext\.runAsNonRoot=true, .*runAsUser=10001, .*runAsGroup=10001/);
+  });
+
+  test('fails when the pod-level runAsUser is 0 even though every container overrides it', () => {
+    expectFailure(patchedService('SEC-1', JsonPatch.replace(`${POD}/securityContext/runAsUser`, 0)),
+      ControlStatus.VIOLATED, /spec\.template\.spec\.securityContext\.runAsUser=0 \(root at the pod level/);
+  });
+
+  test('fails when the pod-level runAsGroup is 0', () => {
+    expectFailure(patchedService('SEC-1', JsonPatch.replace(`${POD}/securityContext/runAsGroup`, 0)), ControlStatus.VIOLATED, /securityContext\.runAsGroup=0/);
+  });
+
+  test('fails when an ephemeral container runs as root', () => {
+    expectFailure(judge(withPod((pod) => { pod.ephemeralContainers = [ROOT_DEBUG]; }), 'SEC-1'),
+      ControlStatus.VIOLATED, /ephemeralContainers\[0\]\.securityContext\.runAsNonRoot=false, .*ephemeralContainers\[0\]\.securityContext\.runAsUser=0/);
+  });
+
+  test('fails when the main container lowers its UID below 10000', () => {
+    expectFailure(patchedService('SEC-1', JsonPatch.replace(`${POD}/containers/0/securityContext/runAsUser`, 1000)),
+      ControlStatus.VIOLATED, /containers\[0\]\.securityContext\.runAsUser=1000/);
+  });
+
+  test('fails when the GID is left to the image (unset everywhere)', () => {
+    expectFailure(judge(withPod((pod) => {
+      delete pod.securityContext.runAsGroup;
+      pod.containers.concat(pod.initContainers).forEach((c: any) => delete c.securityContext.runAsGroup);
+    }), 'SEC-1'), ControlStatus.VIOLATED, /spec\.template\.spec\.securityContext\.runAsGroup=not set/);
+  });
+
+  test('fails when a container sets runAsNonRoot false over the pod\'s true', () => {
+    expectFailure(patchedService('SEC-1', JsonPatch.replace(`${POD}/initContainers/0/securityContext/runAsNonRoot`, false)),
+      ControlStatus.VIOLATED, /initContainers\[0\]\.securityContext\.runAsNonRoot=false/);
+  });
+});
+
+describe('SEC-8: dedicated ServiceAccount without a mounted API token', () => {
+  test('compliant: our service sets automount false on the pod', () => {
+    const result = patchedService('SEC-8');
+    expect(result.status).toBe(ControlStatus.ENFORCED);
+    expect(result.evidence[0]).toMatch(/automountServiceAccountToken=false/);
+  });
+
+  test('enforced when the pod leaves it unset and the named ServiceAccount in the output sets false', () => {
+    const docs = ourServiceDocs();
+    const deployment = docs.find((d) => d.kind === 'Deployment');
+    delete deployment.spec.template.spec.automountServiceAccountToken;
+    const result = judge(deployment, 'SEC-8', docs.filter((d) => d !== deployment));
+    expect(result.status).toBe(ControlStatus.ENFORCED);
+    expect(result.evidence).toContain(`ServiceAccount ${deployment.spec.template.spec.serviceAccountName} automountServiceAccountToken=false`);
+  });
+
+  test('fails when the pod leaves it unset and the ServiceAccount is not in the output', () => {
+    expectFailure(patchedService('SEC-8', JsonPatch.remove(`${POD}/automountServiceAccountToken`), JsonPatch.replace(`${POD}/serviceAccountName`, 'elsewhere')),
+      ControlStatus.VIOLATED, /automountServiceAccountToken=not set and ServiceAccount elsewhere is not in the evaluated objects/);
+  });
+
+  test('fails when the pod leaves it unset and the ServiceAccount does not set false', () => {
+    const docs = ourServiceDocs();
+    const deployment = docs.find((d) => d.kind === 'Deployment');
+    delete deployment.spec.template.spec.automountServiceAccountToken;
+    const account = docs.find((d) => d.kind === 'ServiceAccount');
+    delete account.automountServiceAccountToken;
+    expectFailure(judge(deployment, 'SEC-8', [account]), ControlStatus.VIOLATED, /automountServiceAccountToken=not set \(the API token is mounted\)/);
+  });
+
+  test('fails when the pod mounts the token explicitly', () => {
+    expectFailure(patchedService('SEC-8', JsonPatch.replace(`${POD}/automountServiceAccountToken`, true)),
+      ControlStatus.VIOLATED, /automountServiceAccountToken=true/);
+  });
+
+  test('fails when the pod uses the default ServiceAccount, or names none', () => {
+    expectFailure(patchedService('SEC-8', JsonPatch.replace(`${POD}/serviceAccountName`, 'default')), ControlStatus.VIOLATED, /serviceAccountName="default"/);
+    expectFailure(judge(withPod((pod) => { delete pod.serviceAccountName; }), 'SEC-8'), ControlStatus.VIOLATED, /serviceAccountName=not set/);
+  });
+
+  test('fails when a ServiceAccount of the same name lives in another namespace', () => {
+    const { chart, service } = ourService();
+    service.deployment.addJsonPatch(JsonPatch.remove(`${POD}/automountServiceAccountToken`));
+    new ApiObject(chart, 'other-sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: service.name, namespace: 'other' } });
+    const deployment = chart.toJson().find((d: any) => d.kind === 'Deployment');
+    const others = chart.toJson().filter((d: any) => d.kind === 'ServiceAccount' && d.metadata.namespace === 'other');
+    expectFailure(judge(deployment, 'SEC-8', others), ControlStatus.VIOLATED, /is not in the evaluated objects/);
+  });
+
+  test('the report of the whole app judges an escape hatch on our Deployment', () => {
+    const { chart, service } = ourService();
+    service.deployment.addJsonPatch(JsonPatch.replace(`${POD}/automountServiceAccountToken`, true));
+    const entry = ComplianceReport.of(chart).workloads.find((w) => w.kind === 'CompliantModelService')!;
+    expect(entry.controls.find((c) => c.id === 'SEC-8')!.status).toBe(ControlStatus.VIOLATED);
+  });
+});
