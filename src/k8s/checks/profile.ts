@@ -72,7 +72,8 @@ export function apiGroupOf(apiVersion: string | undefined): string {
  * @param labels that object's labels
  * @internal
  */
-export function workloadProfile(kind: string | undefined, apiVersion: string | undefined, labels: Record<string, string> | undefined): WorkloadProfile {
+export function workloadProfile(kind: string | undefined, apiVersion: string | undefined,
+  labels: Record<string, string> | undefined): WorkloadProfile {
   const byLabel = COMPONENT_PROFILES.get(String(labels?.[COMPONENT_LABEL] ?? ''));
   if (byLabel !== undefined) {
     return byLabel;

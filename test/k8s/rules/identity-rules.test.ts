@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { ComplianceReport, ControlStatus } from '../../../src';
 import { expectFailure, judge, ourService, ourServiceDocs, patchedService, POD, withPod } from './support';
+import { ComplianceReport, ControlStatus } from '../../../src';
 
 const ROOT_DEBUG = { name: 'debug', image: `busybox@sha256:${'d'.repeat(64)}`, imagePullPolicy: 'Always', securityContext: { runAsUser: 0, runAsNonRoot: false } };
 

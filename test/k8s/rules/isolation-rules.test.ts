@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { JsonPatch } from 'cdk8s';
-import { ControlStatus } from '../../../src';
 import { expectFailure, judge, patchedService, POD, withPod } from './support';
+import { ControlStatus } from '../../../src';
 
 const MAIN = `${POD}/containers/0/securityContext`;
 const SIDECAR = `${POD}/initContainers/0/securityContext`;

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Duration, JsonPatch } from 'cdk8s';
-import { ControlStatus } from '../../../src';
 import { expectFailure, judge, nginxDeployment, ourService, patchedService, POD, withPod } from './support';
+import { ControlStatus } from '../../../src';
 
 const MAIN = `${POD}/containers/0`;
 const LOAD = 'compliance.cdk-compliant-ml.io/model-load-timeout-seconds';

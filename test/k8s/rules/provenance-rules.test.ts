@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { JsonPatch } from 'cdk8s';
-import { ControlStatus } from '../../../src';
 import { expectFailure, judge, nginxDeployment, ourJob, ourService, patchedService, withPod } from './support';
+import { ControlStatus } from '../../../src';
 
 const OCI = 'oci.compliance.cdk-compliant-ml.io';
 const MODEL = 'model.compliance.cdk-compliant-ml.io';

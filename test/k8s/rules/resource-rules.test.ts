@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { JsonPatch } from 'cdk8s';
 import * as fc from 'fast-check';
+import { expectFailure, judge, ourJob, ourService, patchedService, POD, withPod } from './support';
 import { ControlStatus } from '../../../src';
 import { parseQuantity } from '../../../src/k8s/checks/quantity';
-import { expectFailure, judge, ourJob, ourService, patchedService, POD, withPod } from './support';
 
 const MAIN = `${POD}/containers/0/resources`;
 
@@ -53,7 +53,7 @@ describe('RES-1: requests and limits > 0 for cpu, memory and ephemeral-storage; 
   });
 
   test('fails when a plain init container has no limits', () => {
-    expectFailure(judge(withPod((pod) => { pod.initContainers.push({ name: 'fetch', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '1Gi' } } }); }), 'RES-1'),
+    expectFailure(judge(withPod((pod) => { pod.initContainers.push({ name: 'fetch', image: 'x', resources: { requests: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } } }); }), 'RES-1'),
       ControlStatus.VIOLATED, /initContainers\[1\]\.resources\.limits\.memory=not set/);
   });
 

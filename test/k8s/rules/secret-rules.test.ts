@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { JsonPatch } from 'cdk8s';
-import { ControlStatus } from '../../../src';
 import { expectFailure, judge, ourService, patchedService, POD, withPod } from './support';
+import { ControlStatus } from '../../../src';
 
 const addEnv = (name: string, value: string) => JsonPatch.add(`${POD}/containers/0/env/-`, { name, value });
 
