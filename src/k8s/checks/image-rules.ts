@@ -17,7 +17,7 @@ export function holdsPlaceholder(value: unknown): boolean {
 }
 
 /** Sorts every container's image into good, bad (empty or failing `ok`) and unknown (a placeholder). */
-function judgeImages(p: PodView, id: string, ok: (image: string) => boolean, why: string): Finding {
+function judgeImages(p: PodView, id: string, ok: (image: string) => boolean, why: (image: string) => string): Finding {
   const good: string[] = []; const bad: string[] = []; const unknown: string[] = [];
   for (const { c, path } of p.containers) {
     const image = c.image;
@@ -28,7 +28,7 @@ function judgeImages(p: PodView, id: string, ok: (image: string) => boolean, why
     } else if (ok(image)) {
       good.push(p.ev(`${path}.image`, image));
     } else {
-      bad.push(`${p.ev(`${path}.image`, image)} (${why})`);
+      bad.push(`${p.ev(`${path}.image`, image)} (${why(image)})`);
     }
   }
   return verdict(id, good, bad, unknown);
@@ -42,7 +42,7 @@ function judgeImages(p: PodView, id: string, ok: (image: string) => boolean, why
  * @internal
  */
 export function imagesPinnedByDigest(p: PodView): Finding {
-  return judgeImages(p, 'IMG-1', isPinnedReference, 'no sha256/sha512 digest');
+  return judgeImages(p, 'IMG-1', isPinnedReference, () => 'no sha256/sha512 digest');
 }
 
 /**
@@ -53,7 +53,7 @@ export function imagesPinnedByDigest(p: PodView): Finding {
  * @internal
  */
 export function imagesNotLatest(p: PodView): Finding {
-  return judgeImages(p, 'IMG-2', hasAcceptableTag, 'tag latest, or neither tag nor digest');
+  return judgeImages(p, 'IMG-2', hasAcceptableTag, (image) => (image.split('@')[0].endsWith(':latest') ? 'tag latest' : 'neither tag nor digest'));
 }
 
 /**
