@@ -1,9 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-// SEC-1 and SEC-8: who the pod's processes run as, and which identity (service-account token) they carry.
+// SEC-1, SEC-8 and SEC-9: who the pod's processes run as, which identity (service-account token) they carry, and that no
+// credential sits in plaintext in their environment.
 import { Manifest, PodView } from './manifest';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
 import { WorkloadDefaults } from '../../core/defaults';
+import { plaintextSecretProblem } from '../../core/secret-detection';
 
 const MIN_ID = WorkloadDefaults.MIN_USER_ID;
 
@@ -80,4 +82,35 @@ export function serviceAccountTokenNotMounted(p: PodView, allObjects: Manifest[]
     return verdict('SEC-8', [automountEvidence, accountFieldEvidence], bad);
   }
   return { id: 'SEC-8', status: ControlStatus.VIOLATED, evidence: [...bad, `${automountEvidence} and ${accountFieldEvidence} (the API token is mounted)`] };
+}
+
+/**
+ * SEC-9. Rule: "No literal `env[*].value` of any container (init, regular or ephemeral) carries a plaintext secret: its
+ * name does not denote a secret value (PASSWORD, SECRET, TOKEN as a word, API_KEY, PRIVATE_KEY, CREDENTIALS; not `*_NAME`,
+ * `*_PATH`, `*_FILE`, `*_ARN`, `MAX_*_TOKENS`, `TOKENIZER_*`) and its value does not look like a credential (a URL with
+ * user:password@, `password=`, an AWS access key id, a PEM block, a known token format): enforced. `valueFrom.secretKeyRef`
+ * and empty values carry none. Otherwise violated, naming the variable (never printing its value)."
+ *
+ * @internal
+ */
+export function noPlaintextSecretsInEnv(p: PodView): Finding {
+  const bad: string[] = [];
+  let literals = 0; let secretRefs = 0;
+  for (const { c, path } of p.containers) {
+    (Array.isArray(c.env) ? c.env : []).forEach((variable: any, i: number) => {
+      if (variable?.valueFrom?.secretKeyRef) {
+        secretRefs++;
+        return;
+      }
+      if (typeof variable?.value !== 'string') {
+        return;
+      }
+      literals++;
+      const problem = plaintextSecretProblem(String(variable.name ?? ''), variable.value);
+      if (problem) {
+        bad.push(`${p.ev(`${path}.env[${i}].name`, variable.name)} (${problem})`);
+      }
+    });
+  }
+  return verdict('SEC-9', [`${p.kind} ${p.name}: ${literals} literal env value(s), none a secret; ${secretRefs} secretKeyRef reference(s)`], bad);
 }

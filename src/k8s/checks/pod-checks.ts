@@ -1,16 +1,14 @@
 // The pod-level controls of a workload, grouped as workload-checks.ts calls them. Each rule lives in the file named for
 // what it checks and quotes its verdict rule (src/compliance/verdict-rules.ts):
-// image-rules.ts (IMG-1..3), provenance-rules.ts (IMG-4, META-2), label-rules.ts (META-1), identity-rules.ts (SEC-1, SEC-8),
-// isolation-rules.ts (SEC-2..7), secret-rules.ts (SEC-9), resource-rules.ts (RES-1), probe-rules.ts (PRB-1).
-import { runsAsNonRootWithHighIds, serviceAccountTokenNotMounted } from './identity-rules';
+// image-rules.ts (IMG-1..3), provenance-rules.ts (IMG-4, META-1, META-2), identity-rules.ts (SEC-1, SEC-8, SEC-9),
+// isolation-rules.ts (SEC-2..7), resource-rules.ts (RES-1), probe-rules.ts (PRB-1).
+import { noPlaintextSecretsInEnv, runsAsNonRootWithHighIds, serviceAccountTokenNotMounted } from './identity-rules';
 import { imagesNotLatest, imagesPinnedByDigest, pullPolicyAlways } from './image-rules';
 import { capabilitiesDropAll, hostIsolated, notPrivileged, privilegeEscalationDisabled, rootFilesystemReadOnly, seccompConfined } from './isolation-rules';
-import { recommendedLabelsPresent } from './label-rules';
 import { Manifest, PodView } from './manifest';
 import { probesGuardServing } from './probe-rules';
-import { modelProvenanceRecorded, ociProvenanceMirrored } from './provenance-rules';
+import { modelProvenanceRecorded, ociProvenanceMirrored, recommendedLabelsPresent } from './provenance-rules';
 import { resourcesBounded } from './resource-rules';
-import { noPlaintextSecretsInEnv } from './secret-rules';
 import { Finding, unverified } from '../../compliance/finding';
 
 /**

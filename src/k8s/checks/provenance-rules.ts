@@ -1,4 +1,5 @@
-// IMG-4 and META-2: which image and which model a workload runs, as its annotations record them.
+// IMG-4, META-1 and META-2: which image and which model a workload runs and which system it belongs to, as its annotations
+// and labels record them.
 import { PodView } from './manifest';
 import { carriesModel, WorkloadProfile } from './profile';
 import { Finding, verdict } from '../../compliance/finding';
@@ -16,6 +17,8 @@ const OCI_KEYS: Array<[string, RegExp, string]> = [
 ];
 const MODEL = `model.${ANNOTATION_PREFIX}`;
 const RUN_ID = `run.${ANNOTATION_PREFIX}/id`;
+const RECOMMENDED = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'].map((key) => `app.kubernetes.io/${key}`);
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
  * IMG-4. Rule: "The workload's `metadata.annotations` mirror all four OCI image keys the control names, as
@@ -88,4 +91,39 @@ export function modelProvenanceRecorded(p: PodView): Finding {
   }
   const good = digest === undefined ? fields : [...fields, p.ev(`metadata.annotations["${MODEL}/digest"]`, digest)];
   return verdict('META-2', good, bad);
+}
+
+/**
+ * META-1. Rule: "Applies to every workload. Its `metadata.labels` and its pod template's labels both carry the six
+ * recommended labels `app.kubernetes.io/{name,instance,version,component,part-of,managed-by}`, each a non-empty valid label
+ * value (at most 63 characters, so never a digest or URL), and `instance` equals the object's name (Polaris
+ * metadataAndInstanceMismatched): enforced. A missing or invalid label, or another instance: violated."
+ *
+ * @internal
+ */
+export function recommendedLabelsPresent(p: PodView): Finding {
+  const objectLabels: Record<string, unknown> = p.obj.metadata?.labels ?? {};
+  const sets: Array<[string, Record<string, unknown>]> = [['metadata.labels', objectLabels]];
+  if (p.kind !== 'Pod') {
+    sets.push([`${p.specPath.replace(/\.spec$/, '')}.metadata.labels`, p.templateLabels]);
+  }
+  const good: string[] = []; const bad: string[] = [];
+  for (const [at, labels] of sets) {
+    const missing = RECOMMENDED.filter((key) => typeof labels[key] !== 'string' || labels[key] === '');
+    const invalid = RECOMMENDED.filter((key) => typeof labels[key] === 'string' && labels[key] !== ''
+      && ((labels[key] as string).length > 63 || !LABEL_VALUE.test(labels[key] as string)));
+    const shown = Object.fromEntries(RECOMMENDED.map((key) => [key, labels[key] ?? null]));
+    if (missing.length > 0) {
+      bad.push(`${p.ev(at, shown)} (missing ${missing.join(', ')})`);
+    }
+    if (invalid.length > 0) {
+      bad.push(`${p.ev(at, shown)} (not a valid label value: ${invalid.join(', ')})`);
+    }
+    const instance = labels['app.kubernetes.io/instance'];
+    if (instance !== undefined && instance !== p.name) {
+      bad.push(`${p.ev(`${at}["app.kubernetes.io/instance"]`, instance)} (differs from metadata.name ${p.name})`);
+    }
+    good.push(p.ev(at, shown));
+  }
+  return verdict('META-1', good, bad);
 }

@@ -3,7 +3,7 @@ import { JsonPatch } from 'cdk8s';
 import * as fc from 'fast-check';
 import { expectFailure, judge, ourJob, ourService, patchedService, POD, withPod } from './support';
 import { ControlStatus } from '../../../src';
-import { parseQuantity } from '../../../src/k8s/checks/quantity';
+import { parseQuantity } from '../../../src/k8s/checks/resource-rules';
 
 const MAIN = `${POD}/containers/0/resources`;
 
