@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ApiObject, JsonPatch } from 'cdk8s';
+import * as fc from 'fast-check';
 import { expectFailure, judge, ourService, ourServiceDocs, patchedService, POD, withPod } from './support';
 import { ComplianceReport, ControlStatus } from '../../../src';
 
@@ -42,6 +43,22 @@ describe('SEC-1: non-root with UID and GID >= 10000 for every container', () => 
   test('fails when a container sets runAsNonRoot false over the pod\'s true', () => {
     expectFailure(patchedService('SEC-1', JsonPatch.replace(`${POD}/initContainers/0/securityContext/runAsNonRoot`, false)),
       ControlStatus.VIOLATED, /initContainers\[0\]\.securityContext\.runAsNonRoot=false/);
+  });
+});
+
+describe('SEC-1 (property): the verdict follows the effective IDs of every container', () => {
+  const id = fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 10000, max: 2147483647 })), { nil: undefined });
+  test('enforced exactly when no pod-level ID is 0 and every container\'s own-or-pod UID and GID are >= 10000', () => {
+    fc.assert(fc.property(id, id, id, id, (podUser, podGroup, containerUser, containerGroup) => {
+      const deployment = withPod((pod) => {
+        pod.securityContext = { runAsNonRoot: true, runAsUser: podUser, runAsGroup: podGroup };
+        pod.initContainers = [];
+        pod.containers[0].securityContext = { ...pod.containers[0].securityContext, runAsUser: containerUser, runAsGroup: containerGroup };
+      });
+      const high = (value: number | undefined) => value !== undefined && value >= 10000;
+      const expected = podUser !== 0 && podGroup !== 0 && high(containerUser ?? podUser) && high(containerGroup ?? podGroup);
+      expect(judge(JSON.parse(JSON.stringify(deployment)), 'SEC-1').status).toBe(expected ? ControlStatus.ENFORCED : ControlStatus.VIOLATED);
+    }), { numRuns: 200 });
   });
 });
 
