@@ -31,7 +31,7 @@ export function createApp(outdir?: string): App {
     autoscaling: { minReplicas: 2, maxReplicas: 8 },
     priorityClassName: 'inference',
     logShipping: k8s.LogShipping.sidecar(k8s.LogDestination.otlpHttp({ host: 'otel-collector.observability.svc' })),
-    imageProvenance: { source: 'https://github.com/acme/fraud-scorer', revision: '9f2c4e1a7b3d', created: '2026-11-20T08:00:00Z' },
+    imageProvenance: { source: 'https://github.com/acme/fraud-scorer', revision: '9f2c4e1a7b3d', version: '1.5.0-rc1', created: '2026-11-20T08:00:00Z' },
   });
   new k8s.CompliantTrainingJob(chart, 'retrain', {
     image: ImageReference.fromString(TRAINER),

@@ -34,8 +34,8 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)', 'Art. 13(3)(e)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: '`resources.requests.{cpu,memory,ephemeral-storage}` and `resources.limits.{memory,ephemeral-storage}` '
-      + '(`limits.cpu` optional); GPU `limits: {nvidia.com/gpu: N}`.',
+    kubernetes: '`resources.requests` and `resources.limits` for `cpu`, `memory` and `ephemeral-storage`, each > 0, on every container '
+      + 'and init container; a GPU that is requested has its limit (`nvidia.com/gpu: N`).',
     ecs: 'Task `Cpu`/`Memory` (a valid Fargate pair), container `Memory`/`MemoryReservation`; GPU via `ResourceRequirements` (EC2).',
     externalRules: [
       { standard: 'Kubescape', id: 'C-0270' },
@@ -119,8 +119,9 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)', 'Art. 26(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: '`startupProbe`/`livenessProbe.httpGet /v2/health/live` and `readinessProbe.httpGet /v2/models/<name>/ready`; '
-      + 'liveness and readiness differ, no `httpGet.host`. Jobs: not applicable.',
+    kubernetes: 'Liveness and readiness probes that differ; model servers also a `startupProbe` whose budget covers the declared model '
+      + 'load and `livenessProbe.httpGet /v2/health/live`, `readinessProbe.httpGet /v2/health/ready` (or `/v2/models/<name>/ready`). '
+      + 'Jobs: not applicable.',
     ecs: 'Container `HealthCheck` on `/v2/health/live` plus ALB `TargetGroup.HealthCheckPath: /v2/models/<name>/ready`.',
     externalRules: [
       { standard: 'Polaris', id: 'livenessProbeMissing' },

@@ -12,8 +12,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(1)', 'Art. 15(4)', 'Art. 15(5)', 'Art. 12(2)(a)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: 'Every `spec.template.spec.{containers,initContainers}[*].image` (CronJob: `spec.jobTemplate.spec.template.spec...`) '
-      + 'is `name[:tag]@sha256:<64 hex>` (or sha512).',
+    kubernetes: 'Every `spec.template.spec.{containers,initContainers,ephemeralContainers}[*].image` (CronJob: '
+      + '`spec.jobTemplate.spec.template.spec...`) is `name[:tag]@sha256:<64 hex>` (or sha512).',
     ecs: '`AWS::ECS::TaskDefinition.ContainerDefinitions[*].Image` carries a digest (e.g. `repo.repositoryUriForDigest(d)`); '
       + '`VersionConsistency` stays `enabled`.',
     externalRules: [
@@ -31,7 +31,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(1)', 'Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: '`...containers[*].image` (and `initContainers[*].image`): a tag, if present, is not `latest`; a digest-only reference is allowed.',
+    kubernetes: '`...containers[*].image` (and `initContainers`, `ephemeralContainers`): a tag, if present, is not `latest`; a digest-only '
+      + 'reference is allowed.',
     ecs: '`ContainerDefinitions[*].Image`: a tag, if present, is not `latest`; untagged and undigested references fail.',
     externalRules: [
       { standard: 'Polaris', id: 'tagNotSpecified' },
@@ -65,8 +66,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(2)', 'Art. 11', 'Annex IV', 'Art. 72'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: '`metadata.annotations` on the Deployment/Job and the pod template mirror the OCI values under a library prefix '
-      + '(not the reserved `org.opencontainers` prefix).',
+    kubernetes: '`metadata.annotations` of the Deployment/Job (our constructs: and of the pod template) mirror the OCI values '
+      + '`source`, `revision`, `version` and `created` under a library prefix (not the reserved `org.opencontainers` prefix).',
     ecs: '`ContainerDefinitions[*].DockerLabels` (exact OCI keys allowed) plus `Tags` on the TaskDefinition/Service.',
     externalRules: [
       { standard: 'OCI', id: 'annotations.md' },
@@ -99,8 +100,9 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(2)(a)', 'Art. 11', 'Annex IV(2)', 'Annex IV(3)', 'Annex IV(6)', 'Art. 13(3)(b)(iv)', 'Art. 72'],
     practice: 'model-registry',
     scope: ControlScope.ALL,
-    kubernetes: '`metadata.annotations` (not labels) `model.<prefix>/name`, `/version`, `/uri`, `/digest`, `/registry`, `/training-run-id`, '
-      + '`/dataset-version`; the same values go into the serving container env.',
+    kubernetes: 'Model servers and training jobs: `metadata.annotations` (not labels) `model.<prefix>/name` and `/version` (not `latest`), '
+      + 'plus `/uri`, `/digest`, `/registry`, `/training-run-id` and the datasets when known (a training run without a model: '
+      + '`run.<prefix>/id`); the same values go into the serving container env.',
     ecs: '`Tags` on the TaskDefinition/Service plus `ContainerDefinitions[*].DockerLabels`; the version must not be `latest`.',
     externalRules: [
       { standard: 'OCI', id: 'annotations.md' },
@@ -116,7 +118,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: '`securityContext.runAsNonRoot: true`, `runAsUser`/`runAsGroup` >= 10000 (10001) and `fsGroup` on the pod.',
+    kubernetes: '`securityContext.runAsNonRoot: true`, `runAsUser`/`runAsGroup` >= 10000 (10001) for every container (its own '
+      + 'securityContext, else the pod\'s), never 0 at the pod level, and `fsGroup` (not 0) on the pod.',
     ecs: '`ContainerDefinitions[*].User: "10001:10001"` (numeric; UID neither `0` nor `root`).',
     externalRules: [
       { standard: 'PSS-restricted', id: 'Running as Non-root' },
@@ -174,7 +177,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: 'Pod-level `spec.securityContext.seccompProfile.type: RuntimeDefault`, set explicitly (absence fails the restricted profile).',
+    kubernetes: '`seccompProfile.type: RuntimeDefault` (or `Localhost`) for every container, set explicitly on the pod or the container '
+      + '(absence fails the restricted profile; a container\'s `Unconfined` overrides the pod).',
     ecs: 'Environment: there is no seccomp field, the runtime default profile applies (runtime-managed); '
       + '`DockerSecurityOptions` must not contain `seccomp=unconfined`.',
     externalRules: [
@@ -232,7 +236,7 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     practice: 'containerization',
     scope: ControlScope.ALL,
     kubernetes: '`hostNetwork`/`hostPID`/`hostIPC` absent or false, no `volumes[*].hostPath`, `ports[*].hostPort` absent or 0, '
-      + '`spec.volumes[*]` limited to the restricted list.',
+      + '`spec.volumes[*]` limited to the restricted list, no `host` in probes or lifecycle handlers.',
     ecs: '`NetworkMode: awsvpc`, no `PidMode`/`IpcMode: host`, no `Volumes[*].Host`; `PortMappings[*].HostPort` absent or equal to `ContainerPort`.',
     externalRules: [
       { standard: 'PSS-baseline', id: 'Host Namespaces' },
@@ -261,8 +265,8 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
-    kubernetes: 'A dedicated `serviceAccountName` with `automountServiceAccountToken: false` on the ServiceAccount and the PodSpec; '
-      + 'no RoleBindings unless declared.',
+    kubernetes: 'A dedicated `serviceAccountName` (not `default`) with `automountServiceAccountToken: false` on the PodSpec, or on that '
+      + 'ServiceAccount in the same output; our constructs set both.',
     ecs: 'A scoped `TaskRoleArn` (model bucket prefix and log group, no `*` actions), or none; `ExecutionRoleArn` kept separate.',
     externalRules: [
       { standard: 'CIS-K8s', id: '5.1.5' },

@@ -3,9 +3,12 @@ import { propError } from './errors';
 import { DIGEST_PATTERN as DIGEST } from './patterns';
 import { DatasetMetadata, ImageProvenance, ModelMetadata } from './provenance';
 
-const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/;
-const REVISION = /^[0-9a-f]{7,64}$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** @internal */
+export const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/;
+/** @internal */
+export const REVISION = /^[0-9a-f]{7,64}$/;
+/** @internal */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,252}$/;
 
 /**

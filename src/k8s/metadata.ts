@@ -7,6 +7,8 @@ import { PROVENANCE_PREFIX, ProvenanceSubject, provenanceEntries } from '../core
 export const ANNOTATION_PREFIX = PROVENANCE_PREFIX;
 /** Annotation that says how logs leave the pod (LOG-1). */
 export const LOG_SHIPPING_ANNOTATION = `${ANNOTATION_PREFIX}/log-shipping`;
+/** Annotation that declares the worst-case model load time in seconds, which the startup probe budget must cover (PRB-1). */
+export const MODEL_LOAD_TIMEOUT_ANNOTATION = `${ANNOTATION_PREFIX}/model-load-timeout-seconds`;
 /** Annotation that lists the waived controls of a workload. */
 export const WAIVERS_ANNOTATION = `${ANNOTATION_PREFIX}/waivers`;
 

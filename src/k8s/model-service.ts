@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
 import { HEALTH_PORT as FLUENT_BIT_HEALTH_PORT } from './fluent-bit';
 import { LogShipping, LogShippingMode } from './log-shipping';
-import { LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
+import { LOG_SHIPPING_ANNOTATION, MODEL_LOAD_TIMEOUT_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { CompliantModelServiceProps } from './model-service-props';
 import { NetworkPeer, networkPolicySpec } from './network';
 import { patchNativeSidecar, renderPodSpec } from './pod-template';
@@ -92,6 +92,7 @@ export class CompliantModelService extends K8sWorkloadBase {
       imageProvenance: props.imageProvenance,
       extra: {
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
+        [MODEL_LOAD_TIMEOUT_ANNOTATION]: String(Math.ceil(props.modelLoadTimeout?.toSeconds() ?? WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS)),
         [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? serializeWaivers(this.waivers) : undefined,
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
       },

@@ -7,7 +7,7 @@ import { containerSecurityContext, podSecurityContext } from './pod-security';
 import { requireMountPaths, requireUniqueNames, wholeMebibytes } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
-import { SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../core/patterns';
+import { plaintextSecretProblem } from '../core/secret-detection';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -83,8 +83,9 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
   const env: k8s.EnvVar[] = [];
   for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => a.localeCompare(b))) {
     validateEnvName(scope, `env.${name}`, name);
-    if (SECRET_NAME.test(name)) {
-      throw propError(scope, `env.${name}`, name, 'looks like a secret and would be stored in plaintext in the manifest (SEC-9)',
+    const secretProblem = plaintextSecretProblem(name, value);
+    if (secretProblem) {
+      throw propError(scope, `env.${name}`, name, `would be stored in plaintext in the manifest (SEC-9): ${secretProblem}`,
         'pass it through secretEnv as a reference to a Kubernetes Secret');
     }
     env.push({ name, value });

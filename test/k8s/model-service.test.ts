@@ -236,7 +236,9 @@ describe('options', () => {
   });
 
   test('IMG-4: OCI provenance is mirrored into annotations', () => {
-    const { deployment, status } = synth({ imageProvenance: { source: 'https://github.com/acme/scorer', revision: 'abcdef1', created: '2026-11-02T10:00:00Z' } });
+    const { deployment, status } = synth({
+      imageProvenance: { source: 'https://github.com/acme/scorer', revision: 'abcdef1', version: '1.4.2', created: '2026-11-02T10:00:00Z' },
+    });
     expect(deployment.metadata.annotations['oci.compliance.cdk-compliant-ml.io/revision']).toBe('abcdef1');
     expect(status('IMG-4')!.status).toBe(ControlStatus.ENFORCED);
   });
@@ -291,7 +293,7 @@ describe('bad input', () => {
     [{ autoscaling: { minReplicas: 1, maxReplicas: 3 } }, 'test/scorer: invalid autoscaling.minReplicas 1: a single replica'],
     [{ autoscaling: { maxReplicas: 3, targetCpuUtilizationPercent: 0 } }, 'invalid autoscaling.targetCpuUtilizationPercent 0'],
     [{ gpuCount: -1 }, 'test/scorer: invalid gpuCount -1'],
-    [{ env: { DB_PASSWORD: 'x' } }, 'test/scorer: invalid env.DB_PASSWORD "DB_PASSWORD": looks like a secret'],
+    [{ env: { DB_PASSWORD: 'x' } }, 'test/scorer: invalid env.DB_PASSWORD "DB_PASSWORD": would be stored in plaintext in the manifest (SEC-9): its name denotes a secret'],
     [{ env: { MODEL_NAME: 'x' } }, 'test/scorer: invalid env.MODEL_NAME "MODEL_NAME": is set by the construct'],
     [{ secretEnv: { LOG_DIR: { secretName: 's', key: 'k' } } }, 'test/scorer: invalid secretEnv.LOG_DIR "LOG_DIR": is set by the construct'],
     [{ readOnlyRootFilesystem: false }, 'test/scorer: invalid readOnlyRootFilesystem false: a writable root filesystem'],

@@ -31,13 +31,13 @@ describe('the report of a mixed app', () => {
 
     const raw = w['legacy/nginx'];
     expect(raw).toMatchObject({ kind: 'Deployment', backend: 'kubernetes', images: ['nginx:latest'] });
-    expect(controls(raw)['IMG-2']).toMatchObject({ status: 'violated', evidence: ['Deployment nginx spec.template.spec.containers[0].image="nginx:latest"'] });
+    expect(controls(raw)['IMG-2']).toMatchObject({ status: 'violated', evidence: ['Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest)'] });
     expect(controls(raw)['AVL-1']).toMatchObject({ status: 'violated', evidence: ['Deployment nginx spec.replicas=1'] });
 
     const plus = w['legacy/web/Resource'];
     expect(plus).toMatchObject({ kind: 'Deployment', images: ['ghcr.io/acme/web:2'] });
     expect(controls(plus)['IMG-1'].status).toBe('violated');
-    expect(controls(plus)['IMG-1'].evidence[0]).toMatch(/^Deployment legacy-web-c8\w+ spec\.template\.spec\.containers\[0\]\.image="ghcr\.io\/acme\/web:2"$/);
+    expect(controls(plus)['IMG-1'].evidence[0]).toMatch(/^Deployment legacy-web-c8\w+ spec\.template\.spec\.containers\[0\]\.image="ghcr\.io\/acme\/web:2" \(no sha256\/sha512 digest\)$/);
 
     const cron = w['legacy/nightly'];
     expect(cron).toMatchObject({ kind: 'CronJob', images: ['busybox:1.36'] });
@@ -87,7 +87,7 @@ describe('files written on synth', () => {
     expect(md.startsWith('# Compliance report\n')).toBe(true);
     expect(md).toContain('| status | controls |');
     expect(md).toContain('## Violations');
-    expect(md).toContain('| legacy/nginx | IMG-2 | No `:latest` and no untagged references | Deployment nginx spec.template.spec.containers[0].image="nginx:latest" |');
+    expect(md).toContain('| legacy/nginx | IMG-2 | No `:latest` and no untagged references | Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest) |');
     expect(md).toContain('## fraud/scorer\n\n- kind: CompliantModelService\n- backend: kubernetes\n');
     expect(md).toContain('| control | status | articles | evidence |');
     expect(md).toMatch(/\| SEC-1 \| enforced \| Art\. 15\(5\) \| Deployment fraud-scorer-\w+ spec\.template\.spec\.initContainers\[0\]\.securityContext/);
@@ -107,7 +107,7 @@ describe('modes', () => {
     const lines = warnings();
     expect(lines.length).toBe(expected.length);
     expect(lines).toContain(`${WARNING} legacy/nginx: IMG-2 No \`:latest\` and no untagged references violated: `
-      + 'Deployment nginx spec.template.spec.containers[0].image="nginx:latest"; add a waiver { control: \'IMG-2\', reason: \'...\' } or fix the field\n');
+      + 'Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest); add a waiver { control: \'IMG-2\', reason: \'...\' } or fix the field\n');
     expect(lines.some((l) => l.includes('fraud/'))).toBe(false);
   });
 

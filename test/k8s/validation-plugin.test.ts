@@ -65,7 +65,7 @@ test('reports every violated control of the foreign workloads, none of ours, and
   const img2 = violations.find((v) => v.ruleName === 'IMG-2 No `:latest` and no untagged references');
   expect(img2.violatingResources).toEqual([{
     resourceName: 'nginx',
-    locations: ['Deployment nginx spec.template.spec.containers[0].image="nginx:latest"'],
+    locations: ['Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest)'],
     manifestPath: path.join(app.outdir, 'legacy.k8s.yaml'),
   }]);
   expect(img2.fix).toMatch(/^.+; or, in a construct of cdk-compliant-ml, add a waiver \{ control: 'IMG-2', reason: '...' \}$/);

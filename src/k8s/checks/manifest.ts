@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { WorkloadProfile, workloadProfile } from './profile';
 
 /**
  * A rendered Kubernetes object (the resolved JSON of a manifest).
@@ -28,7 +29,33 @@ export function podSpecPath(kind: string): string[] | undefined {
 }
 
 /**
- * A view of a workload's pod template: spec, metadata and every container with its field path.
+ * One container of a pod template with its field path: `init` for initContainers (native sidecars included), `ephemeral`
+ * for ephemeralContainers (added by `kubectl debug`, they run with the pod's identity and count in every per-container control).
+ *
+ * @internal
+ */
+export interface PodContainer {
+  readonly c: any;
+  readonly path: string;
+  readonly init: boolean;
+  readonly ephemeral: boolean;
+}
+
+/**
+ * The object that owns a pod template when it is not the manifest itself: a custom resource such as a KServe
+ * InferenceService or a Kubeflow PyTorchJob whose pod spec was found inside it. Its kind, API version and labels decide the
+ * workload profile.
+ *
+ * @internal
+ */
+export interface PodOwner {
+  readonly kind: string;
+  readonly apiVersion?: string;
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A view of a workload's pod template: spec, metadata, every container with its field path, and the workload profile.
  *
  * @internal
  */
@@ -39,9 +66,16 @@ export class PodView {
   public readonly spec: any;
   public readonly specPath: string;
   public readonly templateLabels: Record<string, string>;
-  public readonly containers: Array<{ c: any; path: string; init: boolean }>;
+  /** Init containers (native sidecars included), regular containers, then ephemeral containers. */
+  public readonly containers: PodContainer[];
+  /** Model server, training or generic: from the owner when given, else from the object's own kind, API group and labels. */
+  public readonly profile: WorkloadProfile;
 
-  constructor(public readonly obj: Manifest) {
+  /**
+   * @param obj the rendered object that holds the pod template (a Deployment, Job, Pod, ... or a pod spec wrapper)
+   * @param owner the custom resource that owns the pod template, when it is not `obj` (decides the profile)
+   */
+  constructor(public readonly obj: Manifest, owner?: PodOwner) {
     this.kind = obj.kind;
     this.name = obj.metadata?.name ?? '(unnamed)';
     this.namespace = obj.metadata?.namespace;
@@ -51,10 +85,16 @@ export class PodView {
     const templatePath = path.slice(0, -1);
     const template = templatePath.reduce((o: any, k) => (o ? o[k] : undefined), obj);
     this.templateLabels = (obj.kind === 'Pod' ? obj.metadata?.labels : template?.metadata?.labels) ?? {};
+    const list = (field: string, init: boolean, ephemeral: boolean): PodContainer[] => (Array.isArray(this.spec[field]) ? this.spec[field] : [])
+      .map((c: any, i: number) => ({ c: c ?? {}, path: `${this.specPath}.${field}[${i}]`, init, ephemeral }));
     this.containers = [
-      ...(this.spec.initContainers ?? []).map((c: any, i: number) => ({ c, path: `${this.specPath}.initContainers[${i}]`, init: true })),
-      ...(this.spec.containers ?? []).map((c: any, i: number) => ({ c, path: `${this.specPath}.containers[${i}]`, init: false })),
+      ...list('initContainers', true, false),
+      ...list('containers', false, false),
+      ...list('ephemeralContainers', false, true),
     ];
+    this.profile = owner
+      ? workloadProfile(owner.kind, owner.apiVersion, owner.labels)
+      : workloadProfile(obj.kind, obj.apiVersion, { ...this.templateLabels, ...obj.metadata?.labels });
   }
 
   /**
@@ -65,9 +105,17 @@ export class PodView {
     return [this.kind, ' ', this.name, ' ', path, '=', JSON.stringify(value)].join('');
   }
 
-  /** Containers that run for the pod's lifetime: regular containers and native sidecars. */
-  public get longRunning(): Array<{ c: any; path: string; init: boolean }> {
-    return this.containers.filter((x) => !x.init || x.c.restartPolicy === 'Always');
+  /**
+   * Evidence for one field as the output shows it: `Kind name path=<JSON value>`, or `path=not set` when the field is absent
+   * (never a default the checker assumes).
+   */
+  public field(path: string, value: unknown): string {
+    return value === undefined ? [this.kind, ' ', this.name, ' ', path, '=not set'].join('') : this.ev(path, value);
+  }
+
+  /** Containers that run for the pod's lifetime: regular containers and native sidecars (not ephemeral debug containers). */
+  public get longRunning(): PodContainer[] {
+    return this.containers.filter((x) => !x.ephemeral && (!x.init || x.c.restartPolicy === 'Always'));
   }
 }
 

@@ -97,7 +97,7 @@ export function evaluateK8sWorkload(obj: Manifest, all: Manifest[], scope: Contr
   waiverSource?: string): ControlResult[] {
   const p = new PodView(obj);
   const findings: Finding[] = [
-    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p), networkCheck(p, all), resourceCheck(p),
+    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, all), networkCheck(p, all), resourceCheck(p),
     ...loggingChecks(p, scope, all),
   ];
   if (scope === ControlScope.SERVICE) {
