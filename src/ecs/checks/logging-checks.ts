@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { TaskView } from './task-checks';
+import { TaskView } from './task-view';
 import { flatten } from './template';
 import { ControlScope } from '../../compliance/control';
 import { Finding, verdict } from '../../compliance/finding';
@@ -11,56 +11,88 @@ import { scanFinding } from '../../core/scan-validation';
 /** Environment or secret names that declare the inference-record sink (LOG-4). */
 const SINK_NAMES = ['INFERENCE_LOG_PATH', 'INFERENCE_LOG_GROUP', 'INFERENCE_LOG_STREAM', 'INFERENCE_LOG_URL'];
 
-/** LOG-1..4: log drivers with an explicit mode, retention and encryption of the log groups, the inference sink. @internal */
+/** Evidence kept apart by outcome. */
+interface Judged {
+  readonly good: string[];
+  readonly bad: string[];
+  readonly unknown: string[];
+}
+
+/**
+ * LOG-1: "Every container's `LogConfiguration.LogDriver` is awslogs with `Options.mode` blocking or non-blocking set
+ * explicitly, or awsfirelens → enforced; otherwise violated."
+ * LOG-2: "Every awslogs log group is an `AWS::Logs::LogGroup` of this template with `RetentionInDays` >= 184 or not set (never
+ * expires; evidence notes the missing upper bound) → enforced; a shorter retention → violated; a log group outside the template
+ * → unverified; FireLens destinations only → external (retention is set where the logs land)."
+ * LOG-3: "Every such log group has a `KmsKeyId` that targets an `AWS::KMS::Key` of this template with `EnableKeyRotation` true →
+ * enforced; no key or no rotation → violated; a key or log group outside the template → unverified; FireLens only → external."
+ * LOG-4 (services): "A container declares the inference-record sink (INFERENCE_LOG_PATH/GROUP/STREAM/URL) → external (the server
+ * must write the records there; the library does not produce them); none → external naming the missing sink."
+ *
+ * @internal
+ */
 export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
-  const cfg = (c: any) => c.LogConfiguration ?? {};
+  const cfg = (container: any) => container.LogConfiguration ?? {};
   const out: Finding[] = [];
-  out.push(t.each('LOG-1', 'LogConfiguration.{LogDriver,Options.mode}', (c) => {
-    const driver = cfg(c).LogDriver;
-    return driver === 'awsfirelens' || (driver === 'awslogs' && ['blocking', 'non-blocking'].includes(cfg(c).Options?.mode));
-  }, (c) => [cfg(c).LogDriver ?? null, cfg(c).Options?.mode ?? null]));
+  out.push(t.eachContainer('LOG-1', 'LogConfiguration', (container) => container.LogConfiguration, (config) => {
+    const driver = config?.LogDriver;
+    return driver === 'awsfirelens' || (driver === 'awslogs' && ['blocking', 'non-blocking'].includes(config?.Options?.mode)) ? 'ok' : 'bad';
+  }));
 
   const groups = new Map<string, string>();
   const externalGroups: string[] = [];
   const firelens: string[] = [];
-  for (const { c, path } of t.containers) {
-    if (cfg(c).LogDriver === 'awslogs') {
-      const id = t.template.target(cfg(c).Options?.['awslogs-group']);
+  for (const { container, path } of t.containers) {
+    if (cfg(container).LogDriver === 'awslogs') {
+      const id = t.template.target(cfg(container).Options?.['awslogs-group']);
       if (id && t.template.get(id)?.Type === 'AWS::Logs::LogGroup') {
         groups.set(id, path);
       } else {
-        externalGroups.push(t.ev(`${path}.LogConfiguration.Options.awslogs-group`, flatten(cfg(c).Options?.['awslogs-group'])));
+        externalGroups.push(t.field(`${path}.LogConfiguration.Options.awslogs-group`, cfg(container).Options?.['awslogs-group']) + ': a log group outside this template');
       }
-    } else if (cfg(c).LogDriver === 'awsfirelens') {
-      firelens.push(t.ev(`${path}.LogConfiguration.Options.Name`, cfg(c).Options?.Name));
+    } else if (cfg(container).LogDriver === 'awsfirelens') {
+      firelens.push(t.field(`${path}.LogConfiguration.Options.Name`, cfg(container).Options?.Name));
     }
   }
-  const ret: { good: string[]; bad: string[] } = { good: [], bad: [] };
-  const enc: { good: string[]; bad: string[] } = { good: [], bad: [] };
+  const retention: Judged = { good: [], bad: [], unknown: [...externalGroups] };
+  const encryption: Judged = { good: [], bad: [], unknown: [...externalGroups] };
   for (const id of [...groups.keys()].sort()) {
-    const p = t.template.get(id)!.Properties ?? {};
-    const days = p.RetentionInDays;
-    (days === undefined || days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS ? ret.good : ret.bad)
-      .push(`LogGroup ${id} RetentionInDays=${days === undefined ? 'never expires (no upper bound: check storage limitation under GDPR)' : days}`);
-    const key = t.template.resolve(p.KmsKeyId);
-    const rotated = key?.resource.Type === 'AWS::KMS::Key' && key.resource.Properties?.EnableKeyRotation === true;
-    (rotated ? enc.good : enc.bad).push(`LogGroup ${id} KmsKeyId=${flatten(p.KmsKeyId) || null}${key ? ` (Key ${key.id} EnableKeyRotation=${key.resource.Properties?.EnableKeyRotation ?? false})` : ''}`);
-  }
-  const elsewhere = [...externalGroups, ...firelens.map((f) => `${f}: FireLens destination`)];
-  const groupFinding = (id: string, v: { good: string[]; bad: string[] }, what: string): Finding => {
-    if (v.bad.length > 0 || (v.good.length > 0 && elsewhere.length === 0)) {
-      return verdict(id, v.good, v.bad);
+    const props = t.template.get(id)!.Properties ?? {};
+    const days = props.RetentionInDays;
+    (days === undefined || days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS ? retention.good : retention.bad)
+      .push(`LogGroup ${id} ${days === undefined ? 'RetentionInDays is not set: never expires (no upper bound: check storage limitation under GDPR)' : `RetentionInDays=${days}`}`);
+    const key = t.template.resolve(props.KmsKeyId);
+    const keyText = `LogGroup ${id} ${props.KmsKeyId === undefined ? 'KmsKeyId is not set' : `KmsKeyId=${flatten(props.KmsKeyId)}`}`;
+    if (props.KmsKeyId !== undefined && key?.resource.Type !== 'AWS::KMS::Key') {
+      encryption.unknown.push(`${keyText}: a key outside this template`);
+    } else if (key && key.resource.Properties?.EnableKeyRotation === true) {
+      encryption.good.push(`${keyText} (Key ${key.id} EnableKeyRotation=true)`);
+    } else {
+      encryption.bad.push(key ? `${keyText} (Key ${key.id} ${key.resource.Properties?.EnableKeyRotation === undefined ? 'EnableKeyRotation is not set' : `EnableKeyRotation=${JSON.stringify(key.resource.Properties.EnableKeyRotation)}`})` : keyText);
     }
-    return { id, status: ControlStatus.EXTERNAL, evidence: [...v.good, ...elsewhere.map((e) => `${e}: ${what} is set where the logs land`)] };
+  }
+  const groupFinding = (id: string, judged: Judged, what: string): Finding => {
+    if (judged.good.length + judged.bad.length + judged.unknown.length > 0) {
+      return verdict(id, [...judged.good, ...firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)], judged.bad, judged.unknown);
+    }
+    return { id, status: ControlStatus.EXTERNAL, evidence: firelens.length > 0
+      ? firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)
+      : [t.note('no container ships logs to a log group')] };
   };
-  out.push(groupFinding('LOG-2', ret, 'retention'), groupFinding('LOG-3', enc, 'encryption'));
+  out.push(groupFinding('LOG-2', retention, 'retention'), groupFinding('LOG-3', encryption, 'encryption'));
 
   if (scope === ControlScope.SERVICE) {
-    const declared = t.containers.flatMap(({ c, path }) => [...(c.Environment ?? []), ...(c.Secrets ?? [])]
-      .filter((e: any) => SINK_NAMES.includes(e.Name)).map((e: any) => t.ev(`${path}.Environment[${e.Name}]`, flatten(e.Value ?? e.ValueFrom))));
-    out.push(declared.length > 0
-      ? { id: 'LOG-4', status: ControlStatus.ENFORCED, evidence: declared }
-      : { id: 'LOG-4', status: ControlStatus.EXTERNAL, evidence: [`TaskDefinition ${t.id}: no inference-record sink declared (${SINK_NAMES[0]})`] });
+    const declared = t.containers.flatMap(({ container, path }) => [
+      ...(container.Environment ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => t.field(`${path}.Environment[${e.Name}]`, e.Value)),
+      ...(container.Secrets ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => t.field(`${path}.Secrets[${e.Name}].ValueFrom`, e.ValueFrom)),
+    ]);
+    out.push({
+      id: 'LOG-4',
+      status: ControlStatus.EXTERNAL,
+      evidence: declared.length > 0
+        ? [...declared, t.note('the inference server must write one record per request to this sink; the library does not produce the records')]
+        : [t.note(`no inference-record sink declared (${SINK_NAMES.join(', ')}); the records must be written elsewhere`)],
+    });
   }
   return out;
 }
@@ -71,11 +103,11 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
  */
 function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<string, any>>): Finding {
   const evidence: string[] = [];
-  for (const { c, path } of t.containers) {
-    const image = flatten(c.Image);
+  for (const { container, path } of t.containers) {
+    const image = flatten(container.Image);
     const digest = renderedDigest(image);
     const digests = digest === undefined ? [] : [digest];
-    const recorded = scanFinding(c.DockerLabels ?? {}, digests, (k, v) => t.ev(`${path}.DockerLabels["${k}"]`, v));
+    const recorded = scanFinding(container.DockerLabels ?? {}, digests, (k, v) => t.field(`${path}.DockerLabels["${k}"]`, v));
     if (recorded?.status === ControlStatus.VIOLATED) {
       return recorded;
     }
@@ -99,9 +131,9 @@ function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<st
 /** REG-1, REG-2: settings of ECR repositories in the same template that the images come from. @internal */
 export function registryChecks(t: TaskView): Finding[] {
   const repos = new Set<string>();
-  for (const { c } of t.containers) {
-    const parts = c.Image?.['Fn::Join']?.[1] ?? [];
-    for (const part of [c.Image, ...parts].flat(3)) {
+  for (const { container } of t.containers) {
+    const parts = container.Image?.['Fn::Join']?.[1] ?? [];
+    for (const part of [container.Image, ...parts].flat(3)) {
       JSON.stringify(part ?? null).replace(/"(?:Ref|Fn::GetAtt)":\s*\[?"([^"]+)"/g, (_m, id: string) => {
         if (t.template.get(id)?.Type === 'AWS::ECR::Repository') {
           repos.add(id);
