@@ -72,8 +72,12 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
     }
   }
   const groupFinding = (id: string, judged: Judged, what: string): Finding => {
-    if (judged.good.length + judged.bad.length + judged.unknown.length > 0) {
-      return verdict(id, [...judged.good, ...firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)], judged.bad, judged.unknown);
+    const destinations = firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`);
+    if (judged.bad.length + judged.unknown.length > 0 || (judged.good.length > 0 && destinations.length === 0)) {
+      return verdict(id, judged.good, judged.bad, judged.unknown);
+    }
+    if (judged.good.length > 0) {
+      return { id, status: ControlStatus.EXTERNAL, evidence: [...judged.good, ...destinations] };
     }
     return { id, status: ControlStatus.EXTERNAL, evidence: firelens.length > 0
       ? firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)

@@ -22,7 +22,8 @@ function imageOutcome(image: string, decide: (text: string) => boolean): 'ok' | 
     return 'ok';
   }
   const digest = renderedDigest(image);
-  const hidden = digest === undefined ? image.includes('${') : digest.includes('${');
+  // no `@`: only a placeholder at the very end could still hold a digest; with `@`: the digest itself must be literal
+  const hidden = digest === undefined ? image.endsWith('}') : digest.includes('${');
   return hidden ? 'unknown' : 'bad';
 }
 
