@@ -134,14 +134,14 @@ function judgeDocument(policy: AttachedPolicy, bad: string[], unknown: string[])
 
 /**
  * SEC-8: "No `TaskRoleArn` → enforced (the task gets no AWS credentials). Otherwise the task role must be a role of this
- * template, distinct from the execution role, and every policy attached to it (inline `Policies`, `AWS::IAM::Policy`,
- * `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources anywhere in the template that name it, and its
- * `ManagedPolicyArns`) least privilege: no Allow with `NotAction` or `NotResource`, no action wildcard on a whole service
- * (`*`, `s3:*`, `IAM:*`; actions compare case-insensitively), no `iam:`/`organizations:` action, no pattern that matches
- * iam:PassRole, sts:AssumeRole or KMS key administration (e.g. `iam:Pass*`, `kms:*`), and `Resource: "*"` only for actions
- * without resource-level permissions (ecr:GetAuthorizationToken, X-Ray, cloudwatch:PutMetricData, ssmmessages) → enforced.
- * An AWS managed policy ARN (AdministratorAccess, PowerUserAccess, any `arn:aws:iam::aws:policy/...`) or any other breach
- * → violated; a role, policy or action outside the template or behind an intrinsic → unverified."
+ * template, distinct from the execution role, and least privilege counting every policy attached to it (inline `Policies`;
+ * `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources anywhere in the template that name it; its
+ * `ManagedPolicyArns`): no Allow with `NotAction` or `NotResource`; no action wildcard on a whole service (`*`, `s3:*`,
+ * `IAM:*`: actions compare case-insensitively); no `iam:`/`organizations:` action and no pattern matching iam:PassRole,
+ * sts:AssumeRole or KMS key administration (`iam:Pass*`, `kms:*`); `Resource: "*"` only for actions without resource-level
+ * permissions (ecr:GetAuthorizationToken, X-Ray, cloudwatch:PutMetricData, ssmmessages) → enforced. An AWS managed policy ARN
+ * (AdministratorAccess, PowerUserAccess, any `arn:aws:iam::aws:policy/...`) or any other breach → violated; a role, policy
+ * document, managed policy ARN or action outside the template or behind an intrinsic → unverified."
  *
  * @internal
  */

@@ -58,11 +58,12 @@ function combine(id: string, findings: Finding[]): Finding {
 }
 
 /**
- * JOB-1: "Every Step Functions `ecs:runTask` state of this template that runs the task definition uses `.sync` and has a
- * `Retry` with `MaxAttempts` 1..10 → enforced; otherwise, or when no state runs it, violated."
- * JOB-2: "Every such state (or its state machine) has `TimeoutSeconds` > 0 and uses `.sync` → enforced; otherwise violated."
+ * JOB-1: "Every Step Functions `ecs:runTask` state of this template that runs the task definition (by reference or by its
+ * `Family`) uses `.sync` and has a `Retry` with `MaxAttempts` 1..10 → enforced; otherwise, or when no state runs it, violated."
+ * JOB-2: "Every such state (or its state machine) has `TimeoutSeconds` > 0 and uses `.sync` → enforced; otherwise, or when no
+ * state runs it, violated."
  * JOB-3: "Every such state machine logs at level ALL to a log group of this template kept >= 184 days (or never expiring) →
- * equivalent (the execution history outlives the task metadata); otherwise violated; no runner → not-applicable."
+ * equivalent (the execution history outlives the expiring task metadata); otherwise violated; no runner → not-applicable."
  * NET-1 and MON-1 of a job are judged on each runner's `NetworkConfiguration` and `Cluster` by the service rules; with no
  * runner in the template → unverified (whoever runs the task chooses them).
  *

@@ -21,13 +21,16 @@ interface Judged {
 /**
  * LOG-1: "Every container's `LogConfiguration.LogDriver` is awslogs with `Options.mode` blocking or non-blocking set
  * explicitly, or awsfirelens → enforced; otherwise violated."
- * LOG-2: "Every awslogs log group is an `AWS::Logs::LogGroup` of this template with `RetentionInDays` >= 184 or not set (never
- * expires; evidence notes the missing upper bound) → enforced; a shorter retention → violated; a log group outside the template
- * → unverified; FireLens destinations only → external (retention is set where the logs land)."
- * LOG-3: "Every such log group has a `KmsKeyId` that targets an `AWS::KMS::Key` of this template with `EnableKeyRotation` true →
- * enforced; no key or no rotation → violated; a key or log group outside the template → unverified; FireLens only → external."
- * LOG-4 (services): "A container declares the inference-record sink (INFERENCE_LOG_PATH/GROUP/STREAM/URL) → external (the server
- * must write the records there; the library does not produce them); none → external naming the missing sink."
+ * LOG-2: "Every awslogs log group is an `AWS::Logs::LogGroup` of this template with `RetentionInDays` >= 184, or not set (never
+ * expires; the evidence notes the missing upper bound) → enforced; a shorter retention → violated; a log group outside the
+ * template → unverified; FireLens destinations (alone or beside a compliant router log group) → external (retention is set
+ * where the logs land)."
+ * LOG-3: "Every such log group has a `KmsKeyId` that targets an `AWS::KMS::Key` of this template with `EnableKeyRotation` true
+ * → enforced; no key or no rotation → violated; a key or log group outside the template → unverified; FireLens destinations →
+ * external."
+ * LOG-4 (services): "A container declares the inference-record sink (INFERENCE_LOG_PATH, _GROUP, _STREAM or _URL in
+ * `Environment` or `Secrets`) → external (the server must write one record per request there; the library does not produce the
+ * records); none declared → external naming the missing sink."
  *
  * @internal
  */
@@ -132,7 +135,18 @@ function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<st
     : { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting not in this template'] };
 }
 
-/** REG-1, REG-2: settings of ECR repositories in the same template that the images come from. @internal */
+/**
+ * REG-1: "Every ECR repository of this template that an image references has `ImageTagMutability` IMMUTABLE (or
+ * IMMUTABLE_WITH_EXCLUSION) → enforced; MUTABLE or not set → violated; images from registries outside the template → external
+ * (a registry setting)."
+ * REG-2: "Scan evidence recorded in the containers' docker labels over its threshold → violated; scan evidence, an ENHANCED
+ * `AWS::ECR::RegistryScanningConfiguration`, or scan-on-push on the image's repository → enforced; none → external (a registry
+ * or CI setting)."
+ * REG-3: "Always external: ECS has no native signature verification; a pipeline gate or a service lifecycle hook must verify
+ * the images."
+ *
+ * @internal
+ */
 export function registryChecks(t: TaskView): Finding[] {
   const repos = new Set<string>();
   for (const { container } of t.containers) {

@@ -29,12 +29,13 @@ function rulesOf(template: TemplateView, groupId: string, kind: 'Ingress' | 'Egr
 }
 
 /**
- * NET-1: "`AssignPublicIp` is not ENABLED, and every security group of the tasks (`AwsvpcConfiguration.SecurityGroups`) is in
- * this template with (counting its inline rules and every `AWS::EC2::SecurityGroupIngress`/`SecurityGroupEgress` resource whose
- * `GroupId` targets it) no ingress from 0.0.0.0/0 or ::/0, an explicit `SecurityGroupEgress` (without one AWS adds allow-all),
- * no egress of all protocols (`-1`) to anywhere, and egress to anywhere only on TCP 443 → enforced. A public IP, open ingress,
- * default or broader egress, or no security group (the VPC default group) → violated; a group list or group outside this
- * template (an import) → unverified."
+ * NET-1: "`AssignPublicIp` is not ENABLED, and every security group of the tasks (`AwsvpcConfiguration.SecurityGroups` of the
+ * service, or of each runTask state of a job) is in this template with, counting its inline rules and every
+ * `AWS::EC2::SecurityGroupIngress`/`SecurityGroupEgress` resource whose `GroupId` targets it: no ingress from 0.0.0.0/0 or
+ * ::/0; an explicit `SecurityGroupEgress` (without one AWS adds allow-all); no egress of all protocols to anywhere; egress to
+ * anywhere only on TCP 443 → enforced. A public IP, open ingress, default or broader egress, or no security group (the VPC
+ * default group) → violated; a group or list outside this template (an import), or a job with no runner in the template →
+ * unverified."
  *
  * @internal
  */

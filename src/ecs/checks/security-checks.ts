@@ -11,9 +11,9 @@ type Outcome = 'ok' | 'bad' | 'unknown';
 const UNCONFINED_SECCOMP = /^seccomp[=:]unconfined$/i;
 
 /**
- * SEC-1: "Every container's `User` is `uid:gid` with both numeric IDs >= 10000 → enforced; absent (the image's user, often root),
- * a UID or GID below 10000, `root`, or a UID without a GID (ECS then runs with group 0) → violated; a user or group given by
- * name other than root, or an intrinsic → unverified (the image's /etc/passwd decides the ID)."
+ * SEC-1: "Every container's `User` is `uid:gid` with both numeric IDs >= 10000 → enforced; absent (the image's user, often
+ * root), an ID below 10000, `root`, or a numeric UID without a GID (ECS then runs with group 0) → violated; a user or group
+ * given by name other than root, or an intrinsic → unverified (the image's /etc/passwd decides the ID)."
  *
  * @internal
  */
@@ -58,16 +58,20 @@ function literalStrings(value: unknown): string[] | undefined {
 }
 
 /**
- * SEC-2: "On Fargate (see the launch rule) → runtime-managed; otherwise every container's `DockerSecurityOptions` contains
- * `no-new-privileges` → enforced, else violated on EC2 and unverified when the launch type is not visible; an intrinsic → unverified."
- * SEC-3: "Every container's `LinuxParameters.Capabilities.Drop` contains ALL and `Add` holds nothing but NET_BIND_SERVICE
- * → enforced; otherwise violated; an intrinsic → unverified."
- * SEC-4: "Any container with `seccomp=unconfined` in `DockerSecurityOptions` → violated; else on Fargate → runtime-managed (the
- * runtime default profile); else → external (the Docker daemon's default profile on the container instances)."
- * SEC-5: "Every container's `ReadonlyRootFilesystem` is true (`true` or `\"true\"`) → enforced; absent or false → violated;
- * an intrinsic → unverified."
- * SEC-6: "No container's `Privileged` is true (`true` or `\"true\"`) → enforced (absent means false); true → violated; an
- * intrinsic such as `Fn::If` → unverified."
+ * SEC-2: "Launch rule: the tasks run on Fargate when `RequiresCompatibilities` has FARGATE and every runner (the service, or
+ * each Step Functions `ecs:runTask` state) names the FARGATE launch type or only FARGATE/FARGATE_SPOT capacity providers, or no
+ * runner names one and FARGATE is the only compatibility. On Fargate → runtime-managed; otherwise every container's
+ * `DockerSecurityOptions` contains `no-new-privileges` → enforced, else violated on EC2 and unverified when the launch type is
+ * not visible; an intrinsic → unverified."
+ * SEC-3: "Every container's `LinuxParameters.Capabilities.Drop` contains ALL and `Add` holds nothing but NET_BIND_SERVICE →
+ * enforced; otherwise (including no `LinuxParameters`) violated; an intrinsic → unverified."
+ * SEC-4: "Any container with `seccomp=unconfined` in `DockerSecurityOptions` → violated; options behind an intrinsic →
+ * unverified; else on Fargate (the launch rule of SEC-2) → runtime-managed (the runtime default profile); else → external (the
+ * Docker daemon's default profile on the container instances)."
+ * SEC-5: "Every container's `ReadonlyRootFilesystem` is true (`true` or `"true"`, as CloudFormation reads booleans) → enforced;
+ * absent or false → violated; an intrinsic → unverified."
+ * SEC-6: "No container's `Privileged` is true (`true` or `"true"`) → enforced (absent means false on every launch type); true →
+ * violated; an intrinsic such as `Fn::If` → unverified."
  *
  * @internal
  */
@@ -114,7 +118,8 @@ export function containerSecurityChecks(task: TaskView): Finding[] {
 
 /**
  * SEC-7: "`NetworkMode` is awsvpc, `PidMode` and `IpcMode` are not host, no `Volumes[*].Host.SourcePath`, and every
- * `PortMappings[*].HostPort` is absent or equals its `ContainerPort` → enforced; otherwise violated; an intrinsic → unverified."
+ * `PortMappings[*].HostPort` is absent or equals its `ContainerPort` → enforced; otherwise violated; an intrinsic →
+ * unverified."
  *
  * @internal
  */
@@ -156,9 +161,9 @@ export function hostIsolationCheck(task: TaskView): Finding {
 /**
  * SEC-9: "No container's `Environment` carries a plaintext secret by the one SEC-9 rule (src/core/secret-detection.ts: a name
  * that denotes a secret with a value, or a value that looks like a credential), nor a `{{resolve:secretsmanager|ssm-secure}}`
- * dynamic reference or an IAM access key's SecretAccessKey (both resolve into plaintext) → enforced, with `Secrets[*].ValueFrom`
- * as evidence; one that does → violated; a value from a parameter, an import or `EnvironmentFiles` (contents not in the template)
- * → unverified."
+ * dynamic reference or an IAM access key's SecretAccessKey (both resolve into plaintext) → enforced, with
+ * `Secrets[*].ValueFrom` as evidence; one that does → violated; a value from a parameter or an import, or `EnvironmentFiles`
+ * (contents not in the template) → unverified."
  *
  * @internal
  */

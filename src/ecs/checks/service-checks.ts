@@ -13,9 +13,9 @@ function serviceField(service: ServiceRef, path: string, value: unknown, whenUns
 }
 
 /**
- * MON-1: "The cluster is an `AWS::ECS::Cluster` of this template whose `ClusterSettings` set containerInsights to enabled or
- * enhanced → enforced; set to anything else → violated; not set (the account default decides) or a cluster outside this
- * template → unverified."
+ * MON-1: "The cluster (the service's `Cluster`, or each runTask state's) is an `AWS::ECS::Cluster` of this template whose
+ * `ClusterSettings` set containerInsights to enabled or enhanced → enforced; set to anything else → violated; not set (the
+ * account default decides), a cluster outside this template, or a job with no runner → unverified."
  *
  * @internal
  */
@@ -34,12 +34,12 @@ export function insightsCheck(template: TemplateView, clusterValue: unknown): Fi
 }
 
 /**
- * AVL-1: "`DesiredCount` (not set: 1) >= 2 and every `ScalableTarget` of the service has `MinCapacity` >= 2 → enforced; less →
- * violated; an intrinsic → unverified."
+ * AVL-1: "`DesiredCount` (not set: 1) >= 2 and every `ApplicationAutoScaling::ScalableTarget` of the service has `MinCapacity`
+ * >= 2 → enforced; fewer → violated; an intrinsic → unverified."
  * AVL-2: "`DeploymentConfiguration.MinimumHealthyPercent` >= 100 (not set: the ECS default 100) → equivalent (ECS has no
  * PodDisruptionBudget); less → violated; an intrinsic → unverified."
- * AVL-4: "`DeploymentController` ECS (not set: ECS), minimum healthy >= 100, `MaximumPercent` > 100 (not set: 200) and
- * `DeploymentCircuitBreaker` Enable and Rollback true → enforced; otherwise violated; an intrinsic → unverified."
+ * AVL-4: "`DeploymentController` ECS (not set: ECS), `MinimumHealthyPercent` >= 100 (not set: 100), `MaximumPercent` > 100 (not
+ * set: 200) and `DeploymentCircuitBreaker` Enable and Rollback true → enforced; otherwise violated; an intrinsic → unverified."
  *
  * @internal
  */
@@ -95,10 +95,10 @@ export function rolloutChecks(template: TemplateView, service: ServiceRef): Find
 }
 
 /**
- * PRB-1: "Every app container (essential, not a FireLens router) has a `HealthCheck.Command` → its evidence lists command,
- * StartPeriod, Interval and Retries; each load balancer's target group is in this template with a `HealthCheckPath`, and the
- * service sets `HealthCheckGracePeriodSeconds` → enforced. A missing health check, path or grace period → violated; a target
- * group outside this template → unverified."
+ * PRB-1: "Every app container (essential, not a FireLens router) has a `HealthCheck.Command` (evidence lists StartPeriod,
+ * Interval, Retries); each load balancer's target group is in this template with a `HealthCheckPath`, and with load balancers
+ * the service sets `HealthCheckGracePeriodSeconds` > 0 → enforced. A missing health check, path or grace period → violated; a
+ * target group outside this template → unverified. Jobs → not-applicable (JOB-2 bounds them)."
  *
  * @internal
  */

@@ -29,9 +29,12 @@ function imageOutcome(image: string, decide: (text: string) => boolean): 'ok' | 
 
 /**
  * IMG-1: "Every container's `Image`, intrinsics flattened, ends in `@sha256:<64 hex>` or `@sha512:<128 hex>` → enforced; a
- * digest part that is an intrinsic, or an image that is an intrinsic without a literal `@`, → unverified; otherwise violated."
- * IMG-2: "A literal tag `latest`, or neither tag nor digest, → violated; a tag or digest hidden in an intrinsic → unverified."
- * IMG-3: "Fargate → runtime-managed (it pulls on every task start); otherwise → external (the agent's ECS_IMAGE_PULL_BEHAVIOR)."
+ * digest part that is an intrinsic, or an image ending in an intrinsic without a literal `@`, → unverified; otherwise
+ * violated."
+ * IMG-2: "A literal tag `latest`, or neither tag nor digest, on any container → violated; a tag or digest hidden in an
+ * intrinsic → unverified; otherwise enforced."
+ * IMG-3: "The tasks run on Fargate (the launch rule of SEC-2) → runtime-managed (Fargate pulls on every task start); otherwise
+ * → external (the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances)."
  *
  * @internal
  */
@@ -47,9 +50,10 @@ export function imageChecks(task: TaskView): Finding[] {
 }
 
 /**
- * IMG-4: "Every app container's `DockerLabels` hold the four OCI keys source, revision, version and created with literal,
- * well-formed values (source a URL, revision 7–64 hex, created RFC 3339) → enforced; a malformed value → violated; a value
- * that is an intrinsic → unverified; a missing key → external (the image's own labels are not visible at synth time), naming it."
+ * IMG-4: "Every app container's `DockerLabels` hold the four OCI keys org.opencontainers.image.source, revision, version and
+ * created with literal, well-formed values (source a URL, revision 7–64 hex, created RFC 3339) → enforced; a malformed value →
+ * violated; an intrinsic value → unverified; a missing key → external (the image's own labels are not visible at synth time),
+ * naming each missing key."
  *
  * @internal
  */
@@ -78,11 +82,12 @@ export function ociLabelCheck(task: TaskView): Finding {
 }
 
 /**
- * META-1: "The task definition's `Tags` hold app.kubernetes.io/name, instance, version, component and managed-by with
- * non-empty values, and a service propagates them (`PropagateTags` TASK_DEFINITION or SERVICE with the same `Tags`) →
- * enforced; a missing key → violated; a value or list that is an intrinsic → unverified."
- * META-2: "The main container's `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version not `latest`,
- * a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise violated; intrinsic values → unverified."
+ * META-1: "The task definition's `Tags` hold app.kubernetes.io/name, instance, version, component and managed-by with non-empty
+ * values (part-of is listed when present), and a service sets `PropagateTags` TASK_DEFINITION or SERVICE → enforced; a missing
+ * key or no propagation → violated; a tag list or value that is an intrinsic → unverified."
+ * META-2: "The main container's `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version
+ * not `latest`, a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise violated; an intrinsic value →
+ * unverified."
  *
  * @internal
  */

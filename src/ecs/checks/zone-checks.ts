@@ -94,12 +94,12 @@ function missingEndpoints(template: TemplateView, task: TaskView, subnet: Record
 
 /**
  * AVL-3: "The service's subnets are subnets of this template in at least two zones, `AvailabilityZoneRebalancing` is ENABLED
- * (EC2: a `PlacementStrategies` spread on attribute:ecs.availability-zone), and each task subnet's egress stays in its own
- * zone: its route table's 0.0.0.0/0 route goes to a NAT gateway in a public subnet of the same zone, or the VPC has interface
- * endpoints with a subnet in that zone for ecr.api, ecr.dkr, logs (and secretsmanager/ssm when secrets are used) plus the S3
- * gateway endpoint on its route table, and every image comes from ECR → enforced. Fewer zones, rebalancing not set, or a subnet
- * whose egress depends on another zone (one NAT gateway for all) → violated; subnets, zones, route tables or NAT gateways
- * outside the template → unverified."
+ * (off Fargate also a `PlacementStrategies` spread on attribute:ecs.availability-zone), and each task subnet's egress stays in
+ * its own zone: its route table's 0.0.0.0/0 route goes to a NAT gateway in a public subnet of the same zone, or (no NAT route)
+ * the VPC has interface endpoints with a subnet in that zone for ecr.api, ecr.dkr, logs (and secretsmanager/ssm when secrets
+ * are used) plus the S3 gateway endpoint on its route table and every image comes from ECR → enforced. Fewer zones, rebalancing
+ * not set, or a subnet whose egress depends on another zone (one NAT gateway for all subnets: evidence names the NAT and the
+ * subnets) → violated; subnets, zones, route tables or NAT gateways outside the template → unverified."
  *
  * @internal
  */
