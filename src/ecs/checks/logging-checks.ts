@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { fieldText } from './cfn-values';
 import { TaskView } from './task-view';
 import { flatten } from './template';
 import { ControlScope } from '../../compliance/control';
@@ -37,10 +38,14 @@ interface Judged {
 export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
   const cfg = (container: any) => container.LogConfiguration ?? {};
   const out: Finding[] = [];
-  out.push(t.eachContainer('LOG-1', 'LogConfiguration', (container) => container.LogConfiguration, (config) => {
-    const driver = config?.LogDriver;
-    return driver === 'awsfirelens' || (driver === 'awslogs' && ['blocking', 'non-blocking'].includes(config?.Options?.mode)) ? 'ok' : 'bad';
-  }));
+  const shipped: string[] = []; const unshipped: string[] = [];
+  for (const { container, path } of t.containers) {
+    const driver = cfg(container).LogDriver;
+    const mode = cfg(container).Options?.mode;
+    const text = `${t.field(`${path}.LogConfiguration.LogDriver`, driver)}, ${fieldText('Options.mode', mode)}`;
+    (driver === 'awsfirelens' || (driver === 'awslogs' && ['blocking', 'non-blocking'].includes(mode)) ? shipped : unshipped).push(text);
+  }
+  out.push(verdict('LOG-1', shipped, unshipped));
 
   const groups = new Map<string, string>();
   const externalGroups: string[] = [];
