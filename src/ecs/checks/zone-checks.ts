@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { cfnList } from './cfn-values';
+import { cfnList, fieldText } from './cfn-values';
 import { ServiceRef, TaskView } from './task-view';
 import { TemplateView, flatten } from './template';
 import { Finding, verdict } from '../../compliance/finding';
@@ -105,7 +105,7 @@ function missingEndpoints(template: TemplateView, task: TaskView, subnet: Record
  */
 export function zoneSpreadCheck(task: TaskView, service: ServiceRef): Finding {
   const template = task.template;
-  const at = (path: string, value: unknown) => `Service ${service.id} ${value === undefined ? `${path} is not set` : `${path}=${JSON.stringify(value)}`}`;
+  const at = (path: string, value: unknown) => `Service ${service.id} ${fieldText(path, value)}`;
   const good: string[] = []; const bad: string[] = []; const unknown: string[] = [];
   const rebalance = service.props.AvailabilityZoneRebalancing;
   (rebalance === 'ENABLED' ? good : bad).push(at('AvailabilityZoneRebalancing', rebalance));
@@ -116,7 +116,7 @@ export function zoneSpreadCheck(task: TaskView, service: ServiceRef): Finding {
   const awsvpc = service.props.NetworkConfiguration?.AwsvpcConfiguration;
   const subnets = cfnList(awsvpc?.Subnets);
   if (subnets === undefined || subnets.length === 0) {
-    unknown.push(`${at('NetworkConfiguration.AwsvpcConfiguration.Subnets', subnets === undefined ? flatten(awsvpc?.Subnets) : undefined)}: the zones are not visible`);
+    unknown.push(`${at('NetworkConfiguration.AwsvpcConfiguration.Subnets', awsvpc?.Subnets)}: the zones are not visible`);
     return verdict('AVL-3', good, bad, unknown);
   }
   const zones = new Map<string, Zone>();
