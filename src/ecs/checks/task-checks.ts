@@ -27,6 +27,13 @@ function imageOutcome(image: string, decide: (text: string) => boolean): 'ok' | 
   return hidden ? 'unknown' : 'bad';
 }
 
+/** True when the tag of a flattened image (the text after the last `:` of the name, after its last `/`) holds a placeholder. */
+function hiddenTag(image: string): boolean {
+  const name = image.split('@')[0];
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') && name.slice(colon + 1).includes('${');
+}
+
 /**
  * IMG-1: "Every container's `Image`, intrinsics flattened, ends in `@sha256:<64 hex>` or `@sha512:<128 hex>` → enforced; a
  * digest part that is an intrinsic, or an image ending in an intrinsic without a literal `@`, → unverified; otherwise
@@ -39,10 +46,11 @@ function imageOutcome(image: string, decide: (text: string) => boolean): 'ok' | 
  * @internal
  */
 export function imageChecks(task: TaskView): Finding[] {
-  const image = (container: any) => flatten(container.Image);
+  // placeholders lose their colons (`${AWS::Region}` → `${AWSRegion}`), so that only a literal `:` can start a tag
+  const image = (container: any) => flatten(container.Image).replace(/\$\{[^}]*\}/g, (placeholder) => placeholder.replace(/:/g, ''));
   return [
     task.eachContainer('IMG-1', 'Image', (c) => c.Image, (_v, c) => imageOutcome(image(c), isPinnedReference)),
-    task.eachContainer('IMG-2', 'Image', (c) => c.Image, (_v, c) => imageOutcome(image(c), hasAcceptableTag)),
+    task.eachContainer('IMG-2', 'Image', (c) => c.Image, (_v, c) => (hiddenTag(image(c)) ? 'unknown' : imageOutcome(image(c), hasAcceptableTag))),
     task.launch === 'fargate'
       ? { id: 'IMG-3', status: ControlStatus.RUNTIME_MANAGED, evidence: [task.note(`${task.launchReason}; Fargate pulls the image on every task start`)] }
       : { id: 'IMG-3', status: ControlStatus.EXTERNAL, evidence: [task.note('off Fargate the pull behaviour is the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances')] },
