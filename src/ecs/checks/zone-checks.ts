@@ -53,7 +53,7 @@ function defaultRoute(template: TemplateView, routeTableId: string): { id: strin
 /** The AWS services the task needs without a NAT gateway: the registry API and layers, logs, secrets. */
 function neededEndpoints(task: TaskView): { services: string[]; nonEcrImages: string[] } {
   const images = task.containers.map(({ container }) => flatten(container.Image));
-  const nonEcrImages = images.filter((image) => !/\.dkr\.ecr\.[^/]+\.amazonaws\.com(\.cn)?\//.test(image));
+  const nonEcrImages = images.filter((image) => !/\.dkr\.ecr\.[^/]+\.(amazonaws\.com(\.cn)?|\$\{AWS::URLSuffix\})\//.test(image));
   const services = ['ecr.api', 'ecr.dkr'];
   if (task.containers.some(({ container }) => container.LogConfiguration?.LogDriver === 'awslogs')) {
     services.push('logs');

@@ -30,9 +30,10 @@ function baseStack(): { app: App; stack: Stack; image: ImageReference; repositor
 }
 
 /** Our compliant model service (optionally changed by `mutate` before synthesis). */
-export function compliantService(mutate?: (service: ecs.CompliantModelService, stack: Stack) => void) {
+export function compliantService(mutate?: (service: ecs.CompliantModelService, stack: Stack) => void,
+  props?: (stack: Stack) => Partial<ecs.CompliantModelServiceProps>) {
   const { app, stack, image, repository } = baseStack();
-  const service = new ecs.CompliantModelService(stack, 'Scorer', { image, repository, model: MODEL, imageProvenance: IMAGE_PROVENANCE });
+  const service = new ecs.CompliantModelService(stack, 'Scorer', { image, repository, model: MODEL, imageProvenance: IMAGE_PROVENANCE, ...props?.(stack) });
   mutate?.(service, stack);
   return { app, stack, service };
 }
