@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { cfnBoolean, cfnList, cfnNumber } from './cfn-values';
+import { cfnBoolean, cfnList, cfnNumber, fieldText } from './cfn-values';
 import { networkIsolationCheck } from './network-checks';
 import { ServiceRef, TaskView } from './task-view';
 import { TemplateView, flatten } from './template';
@@ -9,7 +9,7 @@ import { ControlStatus } from '../../compliance/report-model';
 
 /** `Service <id> path=value`, or `... path is not set (<default>)`. */
 function serviceField(service: ServiceRef, path: string, value: unknown, whenUnset = ''): string {
-  return `Service ${service.id} ${value === undefined ? `${path} is not set${whenUnset ? ` (${whenUnset})` : ''}` : `${path}=${JSON.stringify(value)}`}`;
+  return `Service ${service.id} ${value === undefined && whenUnset ? `${path} is not set (${whenUnset})` : fieldText(path, value)}`;
 }
 
 /**
