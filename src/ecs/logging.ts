@@ -3,8 +3,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { stackLogKey } from './shared-network';
 import { EcsDefaults } from './defaults';
+import { stackLogKey } from './shared-network';
 import { ImageReference } from '../core/image-reference';
 
 /**

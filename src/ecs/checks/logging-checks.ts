@@ -87,9 +87,13 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
     if (judged.good.length > 0) {
       return { id, status: ControlStatus.EXTERNAL, evidence: [...judged.good, ...destinations] };
     }
-    return { id, status: ControlStatus.EXTERNAL, evidence: firelens.length > 0
-      ? firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)
-      : [t.note('no container ships logs to a log group')] };
+    return {
+      id,
+      status: ControlStatus.EXTERNAL,
+      evidence: firelens.length > 0
+        ? firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)
+        : [t.note('no container ships logs to a log group')],
+    };
   };
   out.push(groupFinding('LOG-2', retention, 'retention'), groupFinding('LOG-3', encryption, 'encryption'));
 

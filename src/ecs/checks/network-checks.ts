@@ -62,7 +62,7 @@ export function networkIsolationCheck(template: TemplateView, owner: string, aws
       continue;
     }
     const ingress = rulesOf(template, groupId, 'Ingress');
-    for (const { rule, source } of ingress.filter(({ rule }) => anywhere(rule))) {
+    for (const { rule, source } of ingress.filter((entry) => anywhere(entry.rule))) {
       bad.push(`${source} ingress from ${peerOf(rule)} on ${ports(rule)}`);
     }
     if (template.get(groupId)!.Properties?.SecurityGroupEgress === undefined) {

@@ -43,7 +43,8 @@ export class TaskView {
   /**
    * @param runners the properties of the service, or the Parameters of each `ecs:runTask` state, that run this task definition
    */
-  constructor(public readonly template: TemplateView, public readonly id: string, resource: CfnResourceJson, runners: Array<Record<string, any>> = []) {
+  constructor(public readonly template: TemplateView, public readonly id: string, resource: CfnResourceJson,
+    runners: Array<Record<string, any>> = []) {
     this.props = resource.Properties ?? {};
     const definitions = cfnList(this.props.ContainerDefinitions) ?? [];
     this.containers = definitions.map((container: any, index: number) => ({ container: container ?? {}, path: `ContainerDefinitions[${index}]` }));

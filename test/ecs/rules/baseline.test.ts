@@ -1,5 +1,5 @@
-import { ControlStatus } from '../../../src/compliance';
 import { compliantJob, compliantService, controlsOf, handEdited } from './support';
+import { ControlStatus } from '../../../src/compliance';
 
 const NOT_ENFORCED_BY_DESIGN: Record<string, ControlStatus> = {
   'IMG-3': ControlStatus.RUNTIME_MANAGED,

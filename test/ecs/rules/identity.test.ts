@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ControlStatus } from '../../../src/compliance';
 import { EditableTemplate, compliantJob, compliantService, controlsOf, expectBroken, handEdited } from './support';
+import { ControlStatus } from '../../../src/compliance';
 
 const { VIOLATED, UNVERIFIED, ENFORCED } = ControlStatus;
 type Edit = (t: EditableTemplate) => void;
@@ -21,7 +21,8 @@ describe('SEC-8: a task role of this template, apart from the execution role, le
 
   test('fails when a foreign AWS::IAM::Policy in the stack grants IAM:* to our task role (case-insensitive)', () => {
     const { service } = compliantService((s, stack) => new iam.CfnPolicy(stack, 'Escalate', {
-      policyName: 'escalate', roles: [(s.taskDefinition.taskRole as iam.Role).roleName],
+      policyName: 'escalate',
+      roles: [(s.taskDefinition.taskRole as iam.Role).roleName],
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'IAM:*', Resource: '*' }] },
     }));
     expectBroken(controlsOf(service)['SEC-8'], VIOLATED, /Policy Escalate Statement\[0\] Action IAM:\* allows every action of iam/);

@@ -1,8 +1,8 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
+import { DIGEST, EditEveryTaskDefinition, MODEL, cfnTaskDefinition, compliantService, controlsOf, expectBroken, handEdited } from './support';
 import { ControlStatus } from '../../../src/compliance';
 import { ImageReference } from '../../../src/core';
 import * as ecs from '../../../src/ecs';
-import { DIGEST, EditEveryTaskDefinition, MODEL, cfnTaskDefinition, compliantService, controlsOf, expectBroken, handEdited } from './support';
 
 const { VIOLATED, UNVERIFIED, EXTERNAL, ENFORCED } = ControlStatus;
 const OCI = 'org.opencontainers.image';
@@ -78,7 +78,8 @@ describe('IMG-4: the four OCI keys source, revision, version and created are doc
   test('is external naming the missing keys when the user gives only source and revision', () => {
     const stack = new Stack();
     const service = new ecs.CompliantModelService(stack, 'Scorer', {
-      image: ImageReference.fromString(`ghcr.io/acme/x:1@${DIGEST}`), model: MODEL,
+      image: ImageReference.fromString(`ghcr.io/acme/x:1@${DIGEST}`),
+      model: MODEL,
       imageProvenance: { source: 'https://github.com/acme/x', revision: 'abcdef1' },
     });
     expectBroken(controlsOf(service)['IMG-4'], EXTERNAL, new RegExp(`DockerLabels\\["${OCI}\\.version"\\] is not set[^\\n]*\\n.*DockerLabels\\["${OCI}\\.created"\\] is not set`));

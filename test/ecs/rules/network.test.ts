@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as awsecs from 'aws-cdk-lib/aws-ecs';
-import { ControlStatus } from '../../../src/compliance';
 import { EditableTemplate, compliantJob, compliantService, controlsOf, expectBroken, handEdited } from './support';
+import { ControlStatus } from '../../../src/compliance';
 
 const { VIOLATED, UNVERIFIED, ENFORCED } = ControlStatus;
 type Edit = (t: EditableTemplate) => void;
@@ -51,7 +51,8 @@ describe('NET-1: no public IP, no open ingress, explicit egress only on HTTPS to
 
 describe('AVL-3: >= 2 zones, rebalancing on, and each task subnet\'s egress in its own zone', () => {
   /** The two task subnets of our service and their route tables. */
-  const taskSubnets = (t: EditableTemplate) => (t.service.NetworkConfiguration.AwsvpcConfiguration.Subnets as Array<{ Ref: string }>).map((s) => s.Ref);
+  const taskSubnets = (t: EditableTemplate) =>
+    (t.service.NetworkConfiguration.AwsvpcConfiguration.Subnets as Array<{ Ref: string }>).map((s) => s.Ref);
   const routeOf = (t: EditableTemplate, subnet: string) => {
     const association = t.resourcesOf('AWS::EC2::SubnetRouteTableAssociation').find(([, p]) => p.SubnetId.Ref === subnet)!;
     return t.resourcesOf('AWS::EC2::Route').find(([, p]) => p.RouteTableId.Ref === association[1].RouteTableId.Ref)!;

@@ -5,9 +5,9 @@ import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DIGEST, EditableTemplate, EditEveryTaskDefinition, cfnTaskDefinition, compliantJob, compliantService, controlsOf, expectBroken, handEdited } from './support';
 import { ControlStatus } from '../../../src/compliance';
 import { flatten } from '../../../src/ecs/checks/template';
-import { DIGEST, EditableTemplate, EditEveryTaskDefinition, cfnTaskDefinition, compliantJob, compliantService, controlsOf, expectBroken, handEdited } from './support';
 
 const { VIOLATED, UNVERIFIED, EXTERNAL, ENFORCED, EQUIVALENT, NOT_APPLICABLE } = ControlStatus;
 type Edit = (t: EditableTemplate) => void;

@@ -1,8 +1,8 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
+import { DIGEST, EditableTemplate, EditEveryTaskDefinition, MODEL, cfnTaskDefinition, compliantService, controlsOf, expectBroken, handEdited } from './support';
 import { ControlStatus } from '../../../src/compliance';
 import { ImageReference } from '../../../src/core';
 import * as ecs from '../../../src/ecs';
-import { DIGEST, EditableTemplate, EditEveryTaskDefinition, MODEL, cfnTaskDefinition, compliantService, controlsOf, expectBroken, handEdited } from './support';
 
 const { VIOLATED, UNVERIFIED, EXTERNAL, ENFORCED } = ControlStatus;
 type Edit = (t: EditableTemplate) => void;
