@@ -26,17 +26,17 @@ export function runTaskStates(template: TemplateView, taskDefinitionId: string):
   const names = (params: any) => JSON.stringify(params ?? {}).includes(`\${${taskDefinitionId}}`)
     || (family !== undefined && (params?.TaskDefinition === family || String(params?.TaskDefinition ?? '').startsWith(`${family}:`)));
   for (const id of template.idsOfType('AWS::StepFunctions::StateMachine')) {
-    const p = template.get(id)!.Properties ?? {};
-    let def: any;
+    const machineProps = template.get(id)!.Properties ?? {};
+    let definition: any;
     try {
-      def = JSON.parse(flatten(p.DefinitionString ?? p.Definition ?? ''));
+      definition = JSON.parse(flatten(machineProps.DefinitionString ?? machineProps.Definition ?? ''));
     } catch {
       continue;
     }
     const visit = (states: Record<string, any>) => {
       for (const [name, state] of Object.entries(states ?? {})) {
         if (String(state.Resource ?? '').includes('ecs:runTask') && names(state.Parameters)) {
-          out.push({ machine: id, name, state, machineTimeout: def.TimeoutSeconds });
+          out.push({ machine: id, name, state, machineTimeout: definition.TimeoutSeconds });
         }
         for (const branch of state.Branches ?? []) {
           visit(branch.States);
@@ -46,7 +46,7 @@ export function runTaskStates(template: TemplateView, taskDefinitionId: string):
         }
       }
     };
-    visit(def.States);
+    visit(definition.States);
   }
   return out;
 }
@@ -69,37 +69,38 @@ function combine(id: string, findings: Finding[]): Finding {
  *
  * @internal
  */
-export function jobChecks(t: TaskView, runs: RunTaskState[]): Finding[] {
+export function jobChecks(task: TaskView, runs: RunTaskState[]): Finding[] {
   if (runs.length === 0) {
-    const none = `TaskDefinition ${t.id}: no Step Functions ecs:runTask state in this template runs it, so nothing bounds its retries or run time`;
+    const none = `TaskDefinition ${task.id}: no Step Functions ecs:runTask state in this template runs it, so nothing bounds its retries or run time`;
     return [
       { id: 'JOB-1', status: ControlStatus.VIOLATED, evidence: [none] },
       { id: 'JOB-2', status: ControlStatus.VIOLATED, evidence: [none] },
       { id: 'JOB-3', status: ControlStatus.NOT_APPLICABLE, evidence: ['ECS task metadata expires; evidence comes from the logs'] },
-      { id: 'NET-1', status: ControlStatus.UNVERIFIED, evidence: [`TaskDefinition ${t.id}: network settings are given by whoever runs the task, outside this template`] },
-      { id: 'MON-1', status: ControlStatus.UNVERIFIED, evidence: [`TaskDefinition ${t.id}: the cluster is chosen by whoever runs the task, outside this template`] },
+      { id: 'NET-1', status: ControlStatus.UNVERIFIED, evidence: [`TaskDefinition ${task.id}: network settings are given by whoever runs the task, outside this template`] },
+      { id: 'MON-1', status: ControlStatus.UNVERIFIED, evidence: [`TaskDefinition ${task.id}: the cluster is chosen by whoever runs the task, outside this template`] },
     ];
   }
-  const ev = (r: RunTaskState, path: string, v: unknown) => `StateMachine ${r.machine} States.${r.name}.${path}=${JSON.stringify(v ?? null)}`;
-  const retryOk = (r: RunTaskState) => (r.state.Retry ?? [])
-    .some((x: any) => Number.isInteger(x.MaxAttempts) && x.MaxAttempts >= 1 && x.MaxAttempts <= 10);
-  const timeout = (r: RunTaskState) => r.state.TimeoutSeconds ?? r.machineTimeout;
-  const sync = (r: RunTaskState) => String(r.state.Resource).includes('runTask.sync');
-  const logged = runs.map((r) => {
-    const cfg = t.template.get(r.machine)!.Properties?.LoggingConfiguration;
-    const group = t.template.resolve(cfg?.Destinations?.[0]?.CloudWatchLogsLogGroup?.LogGroupArn);
+  const ev = (run: RunTaskState, path: string, v: unknown) => `StateMachine ${run.machine} States.${run.name}.${path}=${JSON.stringify(v ?? null)}`;
+  const retryOk = (run: RunTaskState) => (run.state.Retry ?? [])
+    .some((retry: any) => Number.isInteger(retry.MaxAttempts) && retry.MaxAttempts >= 1 && retry.MaxAttempts <= 10);
+  const timeout = (run: RunTaskState) => run.state.TimeoutSeconds ?? run.machineTimeout;
+  const sync = (run: RunTaskState) => String(run.state.Resource).includes('runTask.sync');
+  const logged = runs.map((run) => {
+    const logConfig = task.template.get(run.machine)!.Properties?.LoggingConfiguration;
+    const group = task.template.resolve(logConfig?.Destinations?.[0]?.CloudWatchLogsLogGroup?.LogGroupArn);
     const days = group?.resource.Properties?.RetentionInDays;
-    return { r, level: cfg?.Level, group: group?.id, days };
+    return { run, level: logConfig?.Level, group: group?.id, days };
   });
-  const keeps = logged.every((l) => l.level === 'ALL' && l.group && (l.days === undefined || l.days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS));
+  const keeps = logged.every((entry) => entry.level === 'ALL' && entry.group
+    && (entry.days === undefined || entry.days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS));
   return [
-    verdict('JOB-1', runs.map((r) => ev(r, 'Retry', r.state.Retry)), runs.filter((r) => !retryOk(r) || !sync(r)).map((r) => ev(r, '{Resource,Retry}', [r.state.Resource, r.state.Retry ?? null]))),
-    verdict('JOB-2', runs.map((r) => ev(r, 'TimeoutSeconds', timeout(r))), runs.filter((r) => !(timeout(r) > 0) || !sync(r)).map((r) => ev(r, 'TimeoutSeconds', timeout(r)))),
+    verdict('JOB-1', runs.map((run) => ev(run, 'Retry', run.state.Retry)), runs.filter((run) => !retryOk(run) || !sync(run)).map((run) => ev(run, '{Resource,Retry}', [run.state.Resource, run.state.Retry ?? null]))),
+    verdict('JOB-2', runs.map((run) => ev(run, 'TimeoutSeconds', timeout(run))), runs.filter((run) => !(timeout(run) > 0) || !sync(run)).map((run) => ev(run, 'TimeoutSeconds', timeout(run)))),
     keeps
-      ? { id: 'JOB-3', status: ControlStatus.EQUIVALENT, evidence: logged.map((l) => `StateMachine ${l.r.machine} LoggingConfiguration.Level=ALL to LogGroup ${l.group} (RetentionInDays=${l.days ?? 'never expires'}): the execution history outlives the task`) }
-      : { id: 'JOB-3', status: ControlStatus.VIOLATED, evidence: logged.map((l) => `StateMachine ${l.r.machine} LoggingConfiguration=${JSON.stringify({ level: l.level ?? null, group: l.group ?? null, days: l.days ?? null })}`) },
-    combine('NET-1', runs.map((r) => networkIsolationCheck(t.template, `StateMachine ${r.machine} States.${r.name}`,
-      r.state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration))),
-    combine('MON-1', runs.map((r) => insightsCheck(t.template, r.state.Parameters?.Cluster))),
+      ? { id: 'JOB-3', status: ControlStatus.EQUIVALENT, evidence: logged.map((entry) => `StateMachine ${entry.run.machine} LoggingConfiguration.Level=ALL to LogGroup ${entry.group} (RetentionInDays=${entry.days ?? 'never expires'}): the execution history outlives the task`) }
+      : { id: 'JOB-3', status: ControlStatus.VIOLATED, evidence: logged.map((entry) => `StateMachine ${entry.run.machine} LoggingConfiguration=${JSON.stringify({ level: entry.level ?? null, group: entry.group ?? null, days: entry.days ?? null })}`) },
+    combine('NET-1', runs.map((run) => networkIsolationCheck(task.template, `StateMachine ${run.machine} States.${run.name}`,
+      run.state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration))),
+    combine('MON-1', runs.map((run) => insightsCheck(task.template, run.state.Parameters?.Cluster))),
   ];
 }

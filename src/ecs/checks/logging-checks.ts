@@ -35,14 +35,14 @@ interface Judged {
  *
  * @internal
  */
-export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
-  const cfg = (container: any) => container.LogConfiguration ?? {};
+export function loggingChecks(task: TaskView, scope: ControlScope): Finding[] {
+  const logConfig = (container: any) => container.LogConfiguration ?? {};
   const out: Finding[] = [];
   const shipped: string[] = []; const unshipped: string[] = [];
-  for (const { container, path } of t.containers) {
-    const driver = cfg(container).LogDriver;
-    const mode = cfg(container).Options?.mode;
-    const text = `${t.field(`${path}.LogConfiguration.LogDriver`, driver)}, ${fieldText('Options.mode', mode)}`;
+  for (const { container, path } of task.containers) {
+    const driver = logConfig(container).LogDriver;
+    const mode = logConfig(container).Options?.mode;
+    const text = `${task.field(`${path}.LogConfiguration.LogDriver`, driver)}, ${fieldText('Options.mode', mode)}`;
     (driver === 'awsfirelens' || (driver === 'awslogs' && ['blocking', 'non-blocking'].includes(mode)) ? shipped : unshipped).push(text);
   }
   out.push(verdict('LOG-1', shipped, unshipped));
@@ -50,26 +50,26 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
   const groups = new Map<string, string>();
   const externalGroups: string[] = [];
   const firelens: string[] = [];
-  for (const { container, path } of t.containers) {
-    if (cfg(container).LogDriver === 'awslogs') {
-      const id = t.template.target(cfg(container).Options?.['awslogs-group']);
-      if (id && t.template.get(id)?.Type === 'AWS::Logs::LogGroup') {
+  for (const { container, path } of task.containers) {
+    if (logConfig(container).LogDriver === 'awslogs') {
+      const id = task.template.target(logConfig(container).Options?.['awslogs-group']);
+      if (id && task.template.get(id)?.Type === 'AWS::Logs::LogGroup') {
         groups.set(id, path);
       } else {
-        externalGroups.push(t.field(`${path}.LogConfiguration.Options.awslogs-group`, cfg(container).Options?.['awslogs-group']) + ': a log group outside this template');
+        externalGroups.push(task.field(`${path}.LogConfiguration.Options.awslogs-group`, logConfig(container).Options?.['awslogs-group']) + ': a log group outside this template');
       }
-    } else if (cfg(container).LogDriver === 'awsfirelens') {
-      firelens.push(t.field(`${path}.LogConfiguration.Options.Name`, cfg(container).Options?.Name));
+    } else if (logConfig(container).LogDriver === 'awsfirelens') {
+      firelens.push(task.field(`${path}.LogConfiguration.Options.Name`, logConfig(container).Options?.Name));
     }
   }
   const retention: Judged = { good: [], bad: [], unknown: [...externalGroups] };
   const encryption: Judged = { good: [], bad: [], unknown: [...externalGroups] };
   for (const id of [...groups.keys()].sort()) {
-    const props = t.template.get(id)!.Properties ?? {};
+    const props = task.template.get(id)!.Properties ?? {};
     const days = props.RetentionInDays;
     (days === undefined || days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS ? retention.good : retention.bad)
       .push(`LogGroup ${id} ${days === undefined ? 'RetentionInDays is not set: never expires (no upper bound: check storage limitation under GDPR)' : `RetentionInDays=${days}`}`);
-    const key = t.template.resolve(props.KmsKeyId);
+    const key = task.template.resolve(props.KmsKeyId);
     const keyText = `LogGroup ${id} ${props.KmsKeyId === undefined ? 'KmsKeyId is not set' : `KmsKeyId=${flatten(props.KmsKeyId)}`}`;
     if (props.KmsKeyId !== undefined && key?.resource.Type !== 'AWS::KMS::Key') {
       encryption.unknown.push(`${keyText}: a key outside this template`);
@@ -92,22 +92,22 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
       status: ControlStatus.EXTERNAL,
       evidence: firelens.length > 0
         ? firelens.map((f) => `${f}: FireLens destination, ${what} is set where the logs land`)
-        : [t.note('no container ships logs to a log group')],
+        : [task.note('no container ships logs to a log group')],
     };
   };
   out.push(groupFinding('LOG-2', retention, 'retention'), groupFinding('LOG-3', encryption, 'encryption'));
 
   if (scope === ControlScope.SERVICE) {
-    const declared = t.containers.flatMap(({ container, path }) => [
-      ...(container.Environment ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => t.field(`${path}.Environment[${e.Name}]`, e.Value)),
-      ...(container.Secrets ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => t.field(`${path}.Secrets[${e.Name}].ValueFrom`, e.ValueFrom)),
+    const declared = task.containers.flatMap(({ container, path }) => [
+      ...(container.Environment ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => task.field(`${path}.Environment[${e.Name}]`, e.Value)),
+      ...(container.Secrets ?? []).filter((e: any) => SINK_NAMES.includes(e?.Name)).map((e: any) => task.field(`${path}.Secrets[${e.Name}].ValueFrom`, e.ValueFrom)),
     ]);
     out.push({
       id: 'LOG-4',
       status: ControlStatus.EXTERNAL,
       evidence: declared.length > 0
-        ? [...declared, t.note('the inference server must write one record per request to this sink; the library does not produce the records')]
-        : [t.note(`no inference-record sink declared (${SINK_NAMES.join(', ')}); the records must be written elsewhere`)],
+        ? [...declared, task.note('the inference server must write one record per request to this sink; the library does not produce the records')]
+        : [task.note(`no inference-record sink declared (${SINK_NAMES.join(', ')}); the records must be written elsewhere`)],
     });
   }
   return out;
@@ -117,13 +117,13 @@ export function loggingChecks(t: TaskView, scope: ControlScope): Finding[] {
  * REG-2 from what the template shows: the scan evidence recorded in the containers' docker labels (a report over its threshold
  * makes REG-2 violated), an ENHANCED registry scanning configuration, or basic scan-on-push on the image's repository.
  */
-function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<string, any>>): Finding {
+function scanningFinding(task: TaskView, repos: string[], scanning: Array<Record<string, any>>): Finding {
   const evidence: string[] = [];
-  for (const { container, path } of t.containers) {
+  for (const { container, path } of task.containers) {
     const image = flatten(container.Image);
     const digest = renderedDigest(image);
     const digests = digest === undefined ? [] : [digest];
-    const recorded = scanFinding(container.DockerLabels ?? {}, digests, (k, v) => t.field(`${path}.DockerLabels["${k}"]`, v));
+    const recorded = scanFinding(container.DockerLabels ?? {}, digests, (k, v) => task.field(`${path}.DockerLabels["${k}"]`, v));
     if (recorded?.status === ControlStatus.VIOLATED) {
       return recorded;
     }
@@ -134,7 +134,7 @@ function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<st
     evidence.push(`RegistryScanningConfiguration ScanType=ENHANCED Rules=${JSON.stringify(enhanced.Rules ?? [])}`);
   }
   for (const id of repos) {
-    if (t.template.get(id)!.Properties?.ImageScanningConfiguration?.ScanOnPush === true) {
+    if (task.template.get(id)!.Properties?.ImageScanningConfiguration?.ScanOnPush === true) {
       evidence.push(`Repository ${id} ImageScanningConfiguration.ScanOnPush=true (basic scanning on push only; AWS recommends `
         + 'the registry-level scanning configuration, ENHANCED with continuous scanning)');
     }
@@ -156,30 +156,30 @@ function scanningFinding(t: TaskView, repos: string[], scanning: Array<Record<st
  *
  * @internal
  */
-export function registryChecks(t: TaskView): Finding[] {
+export function registryChecks(task: TaskView): Finding[] {
   const repos = new Set<string>();
-  for (const { container } of t.containers) {
+  for (const { container } of task.containers) {
     const parts = container.Image?.['Fn::Join']?.[1] ?? [];
     for (const part of [container.Image, ...parts].flat(3)) {
       JSON.stringify(part ?? null).replace(/"(?:Ref|Fn::GetAtt)":\s*\[?"([^"]+)"/g, (_m, id: string) => {
-        if (t.template.get(id)?.Type === 'AWS::ECR::Repository') {
+        if (task.template.get(id)?.Type === 'AWS::ECR::Repository') {
           repos.add(id);
         }
         return '';
       });
     }
   }
-  const scanning = t.template.idsOfType('AWS::ECR::RegistryScanningConfiguration').map((id) => t.template.get(id)!.Properties ?? {});
+  const scanning = task.template.idsOfType('AWS::ECR::RegistryScanningConfiguration').map((id) => task.template.get(id)!.Properties ?? {});
   const out: Finding[] = [];
   if (repos.size === 0) {
     out.push({ id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a setting of the image registry, which is not in this template'] });
   } else {
     const ids = [...repos].sort();
-    const mut = (id: string) => t.template.get(id)!.Properties?.ImageTagMutability ?? 'MUTABLE';
+    const mut = (id: string) => task.template.get(id)!.Properties?.ImageTagMutability ?? 'MUTABLE';
     out.push(verdict('REG-1', ids.map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`),
       ids.filter((id) => !String(mut(id)).startsWith('IMMUTABLE')).map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`)));
   }
-  out.push(scanningFinding(t, [...repos].sort(), scanning));
+  out.push(scanningFinding(task, [...repos].sort(), scanning));
   out.push({ id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['ECS has no native signature verification; a pipeline gate or lifecycle hook must verify images'] });
   return out;
 }
