@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { fieldText } from './cfn-values';
+import { cfnNumber, fieldText } from './cfn-values';
 import { TaskView } from './task-view';
 import { flatten } from './template';
 import { ControlScope } from '../../compliance/control';
@@ -66,9 +66,13 @@ export function loggingChecks(task: TaskView, scope: ControlScope): Finding[] {
   const encryption: Judged = { good: [], bad: [], unknown: [...externalGroups] };
   for (const id of [...groups.keys()].sort()) {
     const props = task.template.get(id)!.Properties ?? {};
-    const days = props.RetentionInDays;
-    (days === undefined || days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS ? retention.good : retention.bad)
-      .push(`LogGroup ${id} ${days === undefined ? 'RetentionInDays is not set: never expires (no upper bound: check storage limitation under GDPR)' : `RetentionInDays=${days}`}`);
+    const days = cfnNumber(props.RetentionInDays);
+    const retentionText = `LogGroup ${id} ${days === undefined ? 'RetentionInDays is not set: never expires (no upper bound: check storage limitation under GDPR)' : fieldText('RetentionInDays', props.RetentionInDays)}`;
+    if (days !== undefined && Number.isNaN(days)) {
+      retention.unknown.push(retentionText);
+    } else {
+      (days === undefined || days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS ? retention.good : retention.bad).push(retentionText);
+    }
     const key = task.template.resolve(props.KmsKeyId);
     const keyText = `LogGroup ${id} ${props.KmsKeyId === undefined ? 'KmsKeyId is not set' : `KmsKeyId=${flatten(props.KmsKeyId)}`}`;
     if (props.KmsKeyId !== undefined && key?.resource.Type !== 'AWS::KMS::Key') {

@@ -16,6 +16,12 @@ function peerOf(rule: any): string {
 }
 
 const anywhere = (rule: any) => rule.CidrIp === ANYWHERE_V4 || rule.CidrIpv6 === ANYWHERE_V6;
+
+/** True when a rule's CIDR comes from a parameter or an import (it may be 0.0.0.0/0); a resource attribute (a VPC's CIDR) is visible. */
+function hiddenCidr(template: TemplateView, rule: any): boolean {
+  return [rule.CidrIp, rule.CidrIpv6].some((cidr) => cidr !== undefined && typeof cidr !== 'string'
+    && !(template.get(template.target(cidr)) && !String(cidr?.Ref ?? '').startsWith('AWS::')));
+}
 const ports = (rule: any) => `${flatten(rule.IpProtocol)} ${rule.FromPort ?? 'all'}-${rule.ToPort ?? 'all'}`;
 
 /** The rules of a security group: inline, plus every `SecurityGroupIngress`/`Egress` resource whose `GroupId` targets it. */
@@ -64,6 +70,9 @@ export function networkIsolationCheck(template: TemplateView, owner: string, aws
     const ingress = rulesOf(template, groupId, 'Ingress');
     for (const { rule, source } of ingress.filter((entry) => anywhere(entry.rule))) {
       bad.push(`${source} ingress from ${peerOf(rule)} on ${ports(rule)}`);
+    }
+    for (const { rule, source } of [...ingress, ...rulesOf(template, groupId, 'Egress')].filter((entry) => hiddenCidr(template, entry.rule))) {
+      unknown.push(`${source} peer ${peerOf(rule)} is given at deploy time; it may be anywhere`);
     }
     if (template.get(groupId)!.Properties?.SecurityGroupEgress === undefined) {
       bad.push(`SecurityGroup ${groupId} SecurityGroupEgress is not set: AWS adds an allow-all egress rule`);

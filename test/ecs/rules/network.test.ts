@@ -111,3 +111,18 @@ describe('AVL-3: >= 2 zones, rebalancing on, and each task subnet\'s egress in i
     expectBroken(handEdited('service', edit)['AVL-3'], status, evidence);
   });
 });
+
+describe('NET-1: a peer given at deploy time may be anywhere', () => {
+  test('fails (unverified) when a foreign ingress rule takes its CIDR from a parameter', () => {
+    const controls = handEdited('service', (t) => t.add('FromParameter', {
+      Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [taskGroupOf(t), 'GroupId'] }, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, CidrIp: { Ref: 'ClientCidr' } },
+    }));
+    expectBroken(controls['NET-1'], UNVERIFIED, /SecurityGroupIngress FromParameter peer \$\{ClientCidr\} is given at deploy time/);
+  });
+  test('compliant: a peer that is the VPC\'s own CIDR attribute', () => {
+    const controls = handEdited('service', (t) => t.add('FromVpc', {
+      Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [taskGroupOf(t), 'GroupId'] }, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, CidrIp: { 'Fn::GetAtt': [t.idOf('AWS::EC2::VPC'), 'CidrBlock'] } },
+    }));
+    expect(controls['NET-1'].status).toBe(ENFORCED);
+  });
+});

@@ -208,3 +208,11 @@ describe('JOB-1..3: bounded retries, a timeout and an execution history that out
     expectBroken(handEdited('job', edit)[id], status, evidence);
   });
 });
+
+describe('LOG-2: a retention from a parameter', () => {
+  test('is unverified, and a numeric string is read as CloudFormation reads it', () => {
+    const groupOf = (t: EditableTemplate) => t.template.Resources![t.main.LogConfiguration.Options['awslogs-group'].Ref].Properties!;
+    expectBroken(handEdited('service', (t) => { groupOf(t).RetentionInDays = { Ref: 'Days' }; })['LOG-2'], UNVERIFIED, /RetentionInDays=\$\{Days\}/);
+    expectBroken(handEdited('service', (t) => { groupOf(t).RetentionInDays = '30'; })['LOG-2'], VIOLATED, /RetentionInDays="30"/);
+  });
+});
