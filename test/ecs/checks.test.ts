@@ -75,7 +75,7 @@ describe('the ECS checker on foreign workloads', () => {
     ['LOG-1', 'service', /LogConfiguration\.LogDriver="awslogs", Options\.mode is not set/],
     ['LOG-2', 'service', /RetentionInDays=30/],
     ['LOG-3', 'service', /KmsKeyId is not set/],
-    ['REG-1', 'service', /ImageTagMutability=MUTABLE/],
+    ['REG-1', 'service', /ImageTagMutability is not set \(MUTABLE\)/],
     ['AVL-1', 'service', /DesiredCount=1/],
     ['AVL-2', 'service', /MinimumHealthyPercent=50/],
     ['AVL-3', 'service', /AvailabilityZoneRebalancing is not set/],

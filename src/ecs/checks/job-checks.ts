@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { fieldText } from './cfn-values';
 import { networkIsolationCheck } from './network-checks';
 import { insightsCheck } from './service-checks';
 import { TaskView } from './task-view';
@@ -80,7 +81,7 @@ export function jobChecks(task: TaskView, runs: RunTaskState[]): Finding[] {
       { id: 'MON-1', status: ControlStatus.UNVERIFIED, evidence: [`TaskDefinition ${task.id}: the cluster is chosen by whoever runs the task, outside this template`] },
     ];
   }
-  const ev = (run: RunTaskState, path: string, v: unknown) => `StateMachine ${run.machine} States.${run.name}.${path}=${JSON.stringify(v ?? null)}`;
+  const ev = (run: RunTaskState, path: string, value: unknown) => `StateMachine ${run.machine} States.${run.name}.${fieldText(path, value)}`;
   const retryOk = (run: RunTaskState) => (run.state.Retry ?? [])
     .some((retry: any) => Number.isInteger(retry.MaxAttempts) && retry.MaxAttempts >= 1 && retry.MaxAttempts <= 10);
   const timeout = (run: RunTaskState) => run.state.TimeoutSeconds ?? run.machineTimeout;
@@ -94,11 +95,16 @@ export function jobChecks(task: TaskView, runs: RunTaskState[]): Finding[] {
   const keeps = logged.every((entry) => entry.level === 'ALL' && entry.group
     && (entry.days === undefined || entry.days >= WorkloadDefaults.LOG_RETENTION_FLOOR_DAYS));
   return [
-    verdict('JOB-1', runs.map((run) => ev(run, 'Retry', run.state.Retry)), runs.filter((run) => !retryOk(run) || !sync(run)).map((run) => ev(run, '{Resource,Retry}', [run.state.Resource, run.state.Retry ?? null]))),
-    verdict('JOB-2', runs.map((run) => ev(run, 'TimeoutSeconds', timeout(run))), runs.filter((run) => !(timeout(run) > 0) || !sync(run)).map((run) => ev(run, 'TimeoutSeconds', timeout(run)))),
+    verdict('JOB-1', runs.map((run) => ev(run, 'Retry', run.state.Retry)), runs.filter((run) => !retryOk(run) || !sync(run)).map((run) => `${ev(run, 'Resource', run.state.Resource)}, ${fieldText('Retry', run.state.Retry)}`)),
+    verdict('JOB-2', runs.map((run) => ev(run, 'TimeoutSeconds', timeout(run))), runs.filter((run) => !(timeout(run) > 0) || !sync(run)).map((run) => `${ev(run, 'TimeoutSeconds', timeout(run))}, ${fieldText('Resource', run.state.Resource)}`)),
     keeps
       ? { id: 'JOB-3', status: ControlStatus.EQUIVALENT, evidence: logged.map((entry) => `StateMachine ${entry.run.machine} LoggingConfiguration.Level=ALL to LogGroup ${entry.group} (RetentionInDays=${entry.days ?? 'never expires'}): the execution history outlives the task`) }
-      : { id: 'JOB-3', status: ControlStatus.VIOLATED, evidence: logged.map((entry) => `StateMachine ${entry.run.machine} LoggingConfiguration=${JSON.stringify({ level: entry.level ?? null, group: entry.group ?? null, days: entry.days ?? null })}`) },
+      : {
+        id: 'JOB-3',
+        status: ControlStatus.VIOLATED,
+        evidence: logged.map((entry) => `StateMachine ${entry.run.machine} ${fieldText('LoggingConfiguration.Level', entry.level)}, `
+        + `${entry.group ? `LogGroup ${entry.group} ${entry.days === undefined ? 'never expires' : `RetentionInDays=${entry.days}`}` : 'no log group of this template'}`),
+      },
     combine('NET-1', runs.map((run) => networkIsolationCheck(task.template, `StateMachine ${run.machine} States.${run.name}`,
       run.state.Parameters?.NetworkConfiguration?.AwsvpcConfiguration))),
     combine('MON-1', runs.map((run) => insightsCheck(task.template, run.state.Parameters?.Cluster))),

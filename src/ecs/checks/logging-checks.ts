@@ -179,9 +179,9 @@ export function registryChecks(task: TaskView): Finding[] {
     out.push({ id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a setting of the image registry, which is not in this template'] });
   } else {
     const ids = [...repos].sort();
-    const mut = (id: string) => task.template.get(id)!.Properties?.ImageTagMutability ?? 'MUTABLE';
-    out.push(verdict('REG-1', ids.map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`),
-      ids.filter((id) => !String(mut(id)).startsWith('IMMUTABLE')).map((id) => `Repository ${id} ImageTagMutability=${mut(id)}`)));
+    const mutability = (id: string) => task.template.get(id)!.Properties?.ImageTagMutability;
+    const text = (id: string) => `Repository ${id} ${mutability(id) === undefined ? 'ImageTagMutability is not set (MUTABLE)' : fieldText('ImageTagMutability', mutability(id))}`;
+    out.push(verdict('REG-1', ids.map(text), ids.filter((id) => !String(mutability(id) ?? '').startsWith('IMMUTABLE')).map(text)));
   }
   out.push(scanningFinding(task, [...repos].sort(), scanning));
   out.push({ id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['ECS has no native signature verification; a pipeline gate or lifecycle hook must verify images'] });
