@@ -1,7 +1,7 @@
 // Reference architecture 3: a model API on AWS Fargate behind an internal Application Load Balancer, with auto scaling.
 //
-// * a VPC across two availability zones (private subnets for tasks, encrypted flow logs kept a year) and a Fargate cluster
-//   with Container Insights; the availability zones come from context, so synthesis needs no AWS account lookup;
+// * a VPC across two availability zones (private subnets for tasks, a NAT gateway per zone so that each zone's egress stays in
+//   that zone (AVL-3), encrypted flow logs kept a year) and a Fargate cluster with Container Insights; the availability zones come from context, so synthesis needs no AWS account lookup;
 // * `ecs.CompliantModelService`: two or more tasks (CPU target tracking up to 10), spread and rebalanced across zones, rolled
 //   out with a circuit breaker and rollback, a non-root read-only container, logs in a KMS-encrypted log group kept 365 days;
 // * an internal HTTPS load balancer (TLS policy RECOMMENDED_TLS) reachable only from the VPC, with access logs in S3;
@@ -41,7 +41,7 @@ export function createApp(outdir?: string): App {
   const flowLogKey = new kms.Key(stack, 'FlowLogKey', { enableKeyRotation: true, description: 'VPC flow logs of CreditRiskApi' });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
-    natGateways: 1,
+    natGateways: 2,
     subnetConfiguration: [
       { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
       { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },

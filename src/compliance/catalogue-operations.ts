@@ -90,7 +90,8 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     scope: ControlScope.SERVICE,
     kubernetes: '`topologySpreadConstraints` on `topology.kubernetes.io/zone` and `kubernetes.io/hostname` plus '
       + '`affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution` on the hostname.',
-    ecs: 'Subnets in >= 2 AZs and `AvailabilityZoneRebalancing: ENABLED` set explicitly; EC2: `PlacementStrategies` spread by AZ and instanceId.',
+    ecs: 'Subnets in >= 2 AZs, each with its egress in its own zone (a NAT gateway per zone, or VPC endpoints), and '
+      + '`AvailabilityZoneRebalancing: ENABLED` set explicitly; EC2: `PlacementStrategies` spread by AZ and instanceId.',
     externalRules: [
       { standard: 'Polaris', id: 'topologySpreadConstraint' },
       { standard: 'kube-score', id: 'deployment-has-host-podantiaffinity' },

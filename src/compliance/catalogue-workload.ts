@@ -120,7 +120,7 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     scope: ControlScope.ALL,
     kubernetes: '`securityContext.runAsNonRoot: true`, `runAsUser`/`runAsGroup` >= 10000 (10001) for every container (its own '
       + 'securityContext, else the pod\'s), never 0 at the pod level, and `fsGroup` (not 0) on the pod.',
-    ecs: '`ContainerDefinitions[*].User: "10001:10001"` (numeric; UID neither `0` nor `root`).',
+    ecs: '`ContainerDefinitions[*].User: "10001:10001"` (numeric UID and GID, both >= 10000; a UID alone runs with group 0).',
     externalRules: [
       { standard: 'PSS-restricted', id: 'Running as Non-root' },
       { standard: 'PSS-restricted', id: 'Non-root user' },

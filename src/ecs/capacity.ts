@@ -1,10 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SharedNetwork } from './shared-network';
 import { propError } from '../core/errors';
 
 const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
@@ -13,7 +10,7 @@ const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
  * Where a workload's tasks run, as resolved from its props.
  */
 export interface TaskPlacement {
-  /** The cluster (given, or created with its VPC). */
+  /** The cluster (given, or the stack's shared one). */
   readonly cluster: ecs.ICluster;
   /** The subnets of the tasks. */
   readonly subnets: ec2.SubnetSelection;
@@ -28,7 +25,7 @@ export interface TaskPlacement {
 }
 
 /**
- * Resolves the cluster (creating a VPC and a Fargate cluster when none is given) and checks that GPU work has EC2 capacity.
+ * Resolves the cluster (the stack's shared VPC and Fargate cluster when none is given) and checks that GPU work has EC2 capacity.
  *
  * @internal
  */
@@ -38,7 +35,7 @@ export function resolvePlacement(scope: Construct, props: {
   capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
   gpuCount: number;
 }): TaskPlacement {
-  const cluster = props.cluster ?? newCluster(scope);
+  const cluster = props.cluster ?? SharedNetwork.of(scope).cluster;
   const strategies = props.capacityProviderStrategies;
   const ec2Provider = (strategies ?? []).some((s) => !FARGATE_PROVIDERS.includes(s.capacityProvider));
   if (strategies !== undefined && strategies.length === 0) {
@@ -58,26 +55,4 @@ export function resolvePlacement(scope: Construct, props: {
     ec2: ec2Capacity,
     capacityProviderStrategies: strategies,
   };
-}
-
-/**
- * A VPC across two availability zones with private subnets for tasks and encrypted flow logs kept a year, and a cluster
- * with Container Insights (MON-1).
- */
-function newCluster(scope: Construct): ecs.Cluster {
-  const network = new Construct(scope, 'Network');
-  const key = new kms.Key(network, 'FlowLogKey', { enableKeyRotation: true, description: `Encrypts the VPC flow logs of ${scope.node.path}` });
-  key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
-  const flowLogGroup = new logs.LogGroup(network, 'FlowLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key });
-  const vpc = new ec2.Vpc(network, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    restrictDefaultSecurityGroup: true,
-    subnetConfiguration: [
-      { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-    ],
-    flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL } },
-  });
-  return new ecs.Cluster(network, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 }

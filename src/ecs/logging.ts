@@ -1,10 +1,10 @@
-import { ArnFormat, Size, Stack } from 'aws-cdk-lib';
+import { Size } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EcsDefaults } from './defaults';
+import { stackLogKey } from './shared-network';
 import { ImageReference } from '../core/image-reference';
 
 /**
@@ -46,7 +46,7 @@ export interface AwsLogsOptions {
   /**
    * The customer-managed key that encrypts the log group (LOG-3).
    *
-   * @default - a new key with rotation enabled, usable by CloudWatch Logs of this region only
+   * @default - the stack's log key (one per stack, rotation enabled, usable by CloudWatch Logs for this account's log groups of this region only)
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -121,25 +121,9 @@ export class EcsLogging {
     return this.options.maxBufferSize;
   }
 
-  /** @internal Creates the encrypted log group (and its key unless one is given). */
+  /** @internal Creates the encrypted log group (with the stack's log key unless one is given). */
   public _renderLogGroup(scope: Construct): logs.LogGroup {
-    let key = this.options.encryptionKey;
-    if (!key) {
-      const created = new kms.Key(scope, 'LogKey', {
-        enableKeyRotation: true,
-        description: `Encrypts the logs of ${scope.node.path} (LOG-3)`,
-      });
-      const region = Stack.of(scope).region;
-      created.addToResourcePolicy(new iam.PolicyStatement({
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Stack.of(scope).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
-      }));
-      key = created;
-    }
+    const key = this.options.encryptionKey ?? stackLogKey(scope);
     return new logs.LogGroup(scope, 'Logs', { retention: this.retentionDays as logs.RetentionDays, encryptionKey: key });
   }
 

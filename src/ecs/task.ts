@@ -10,7 +10,7 @@ import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
 import { requireMountPaths, requireUniqueNames } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
-import { SECRET_ENV_NAME_PATTERN } from '../core/patterns';
+import { plaintextSecretProblem } from '../core/secret-detection';
 
 /** The name of the main container. */
 export const MAIN_CONTAINER = 'main';
@@ -141,7 +141,10 @@ function addFireLensRouter(scope: Construct, taskDefinition: ecs.TaskDefinition,
   if (!f.outputOptions?.Name) {
     throw propError(scope, 'logging.outputOptions.Name', f.outputOptions?.Name, 'is missing', 'name the Fluent Bit output plugin, e.g. { Name: \'kinesis_firehose\', ... }');
   }
+  const routerLinuxParameters = new ecs.LinuxParameters(scope, 'RouterLinuxParameters');
+  routerLinuxParameters.dropCapabilities(ecs.Capability.ALL);
   const router = taskDefinition.addFirelensLogRouter('log-router', {
+    linuxParameters: routerLinuxParameters,
     image: ecs.ContainerImage.fromRegistry((f.routerImage ?? ImageReference.fromString(AWS_FOR_FLUENT_BIT_IMAGE)).toString()),
     firelensConfig: { type: ecs.FirelensLogRouterType.FLUENTBIT },
     logging: spec.logging._awsLogs(logGroup, 'log-router'),
@@ -179,8 +182,9 @@ function checkEnvironment(scope: Construct, env: Record<string, string>, system:
     if (name in system) {
       throw propError(scope, `environment.${name}`, name, 'is set by the construct', `remove it; the construct sets ${Object.keys(system).join(', ')}`);
     }
-    if (SECRET_ENV_NAME_PATTERN.test(name)) {
-      throw propError(scope, `environment.${name}`, '(value hidden)', 'looks like a secret in a plaintext environment variable (SEC-9)',
+    const problem = plaintextSecretProblem(name, env[name]);
+    if (problem) {
+      throw propError(scope, `environment.${name}`, '(value hidden)', `looks like a secret in a plaintext environment variable: ${problem} (SEC-9)`,
         `pass it in secrets: { ${name}: ecs.Secret.fromSecretsManager(secret) }`);
     }
   }

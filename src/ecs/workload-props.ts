@@ -27,7 +27,9 @@ export interface EcsWorkloadProps {
   /**
    * The cluster to run in.
    *
-   * @default - a new VPC (two availability zones, private subnets, flow logs) and a Fargate cluster with Container Insights
+   * @default - the stack's shared network `CompliantMlNetwork` (one per stack, shared by every construct of this library
+   * without a cluster): a VPC in two availability zones with a NAT gateway per zone, private task subnets and flow logs, and a
+   * Fargate cluster with Container Insights
    */
   readonly cluster?: ecs.ICluster;
 

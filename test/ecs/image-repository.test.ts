@@ -116,7 +116,7 @@ describe('ecs.CompliantModelService with an image from a CompliantImageRepositor
   test('REG-1 and REG-2 are enforced, with the repository settings as evidence (basic scanning noted)', () => {
     const { status } = service();
     expect(status('REG-1').status).toBe(ControlStatus.ENFORCED);
-    expect(status('REG-1').evidence).toEqual([expect.stringMatching(/^Repository ImagesRepository\w+ ImageTagMutability=IMMUTABLE$/)]);
+    expect(status('REG-1').evidence).toEqual([expect.stringMatching(/^Repository ImagesRepository\w+ ImageTagMutability="IMMUTABLE"$/)]);
     expect(status('REG-2').status).toBe(ControlStatus.ENFORCED);
     expect(status('REG-2').evidence).toEqual([expect.stringMatching(/ImageScanningConfiguration\.ScanOnPush=true \(basic scanning on push only; AWS recommends/)]);
   });

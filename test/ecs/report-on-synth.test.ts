@@ -71,7 +71,9 @@ describe('the report of an aws-cdk app', () => {
     app.synth();
     expect(fs.existsSync(path.join(outdir, 'FraudServing.template.json'))).toBe(true);
     const lines = warnings();
-    expect(lines.length).toBe(ComplianceReport.of(app).violations().length);
+    // one warning per failing control: violated or unverified (the bare task definition's NET-1/MON-1 are unverified since
+    // its network and cluster are chosen by whoever runs it)
+    expect(lines.length).toBe(ComplianceReport.of(app).failures().length);
     expect(lines.join('')).toMatch(/FraudServing\/Legacy: IMG-2 .* violated: TaskDefinition Legacy\w+ ContainerDefinitions\[0\]\.Image="nginx:latest"/);
   });
 
@@ -85,7 +87,7 @@ describe('the report of an aws-cdk app', () => {
       message = (e as Error).message;
     }
     const violations = JSON.parse(fs.readFileSync(path.join(outdir, 'compliance-report.json'), 'utf-8'))
-      .workloads.flatMap((w: { controls: Array<{ status: string; id: string }> }) => w.controls.filter((c) => c.status === 'violated'));
+      .workloads.flatMap((w: { controls: Array<{ status: string; id: string }> }) => w.controls.filter((c) => ['violated', 'unverified'].includes(c.status)));
     expect(violations.length).toBeGreaterThan(5);
     expect(message).toContain(`${violations.length} control(s) violated without a waiver`);
     for (const id of ['IMG-1', 'IMG-2', 'SEC-1', 'SEC-5', 'LOG-1', 'JOB-1']) {

@@ -112,7 +112,7 @@ describe('task definition (SEC-*, IMG-*, LOG-*, RES-1)', () => {
         LogConfiguration: { LogDriver: 'awslogs', Options: Match.objectLike({ 'awslogs-group': { Ref: taskLogs[0] }, 'mode': 'blocking' }) },
       })],
     });
-    expect(taskLogs[1].Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^JobLogKey/), 'Arn'] } });
+    expect(taskLogs[1].Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^CompliantMlLogKey/), 'Arn'] } });
     for (const [, key] of resources(stack, 'AWS::KMS::Key')) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
     }
@@ -158,7 +158,7 @@ describe('state machine (JOB-1..3, NET-1)', () => {
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
       PropagateTags: 'TASK_DEFINITION',
-      Cluster: expect.stringMatching(/^\$\{JobNetworkCluster.*\.Arn\}$/),
+      Cluster: expect.stringMatching(/^\$\{CompliantMlNetworkCluster.*\.Arn\}$/),
       TaskDefinition: resources(stack, 'AWS::ECS::TaskDefinition')[0][1].Properties.Family,
       NetworkConfiguration: { AwsvpcConfiguration: { SecurityGroups: [expect.stringMatching(/^\$\{JobSecurityGroup.*\.GroupId\}$/)] } },
     });
@@ -200,7 +200,7 @@ describe('state machine (JOB-1..3, NET-1)', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [groupId, 'Arn'] } } }] },
       TracingConfiguration: { Enabled: true },
     });
-    expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^JobExecutionsLogKey/), 'Arn'] } });
+    expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^CompliantMlLogKey/), 'Arn'] } });
   });
 
   test('the failure topic is KMS-encrypted, TLS-only, and the state machine may publish to it', () => {

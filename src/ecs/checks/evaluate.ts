@@ -1,7 +1,10 @@
-import { jobChecks } from './job-checks';
+import { identityCheck } from './identity-checks';
+import { jobChecks, runTaskStates } from './job-checks';
 import { loggingChecks, registryChecks } from './logging-checks';
+import { containerSecurityChecks, hostIsolationCheck, secretEnvironmentCheck } from './security-checks';
 import { serviceChecks } from './service-checks';
-import { identityCheck, imageChecks, metadataChecks, resourceCheck, securityChecks, TaskView } from './task-checks';
+import { imageChecks, metadataChecks, resourceCheck } from './task-checks';
+import { ServiceRef, TaskView } from './task-view';
 import { TemplateView, flatten } from './template';
 import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
@@ -39,15 +42,18 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
   if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
     throw new Error(`template has no AWS::ECS::TaskDefinition ${subject.taskDefinitionId}`);
   }
-  const t = new TaskView(tv, subject.taskDefinitionId, resource);
+  const service: ServiceRef | undefined = subject.scope === ControlScope.SERVICE && subject.serviceId
+    ? { id: subject.serviceId, props: tv.get(subject.serviceId)?.Properties ?? {} } : undefined;
+  const runs = service ? [] : runTaskStates(tv, subject.taskDefinitionId);
+  const task = new TaskView(tv, subject.taskDefinitionId, resource, service ? [service.props] : runs.map((r) => r.state.Parameters ?? {}));
   const findings: Finding[] = [
-    ...imageChecks(t), ...metadataChecks(t), ...securityChecks(t), identityCheck(t), resourceCheck(t),
-    ...loggingChecks(t, subject.scope), ...registryChecks(t),
+    ...imageChecks(task), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
+    identityCheck(task), secretEnvironmentCheck(task), resourceCheck(task), ...loggingChecks(task, subject.scope), ...registryChecks(task),
   ];
-  if (subject.scope === ControlScope.SERVICE && subject.serviceId) {
-    findings.push(...serviceChecks(t, subject.serviceId));
+  if (service) {
+    findings.push(...serviceChecks(task, service));
   } else {
-    findings.push(...jobChecks(t));
+    findings.push(...jobChecks(task, runs));
     findings.push({ id: 'PRB-1', status: ControlStatus.NOT_APPLICABLE, evidence: ['run-to-completion tasks are bounded by JOB-2 instead of health checks'] });
   }
   return applyWaivers(findings, subject.waivers, subject.waiverSource);

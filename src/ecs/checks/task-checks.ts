@@ -1,154 +1,188 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { CfnResourceJson, TemplateView, flatten } from './template';
+import { cfnList, cfnNumber, containsIntrinsic, isIntrinsic } from './cfn-values';
+import { ServiceRef, TaskView } from './task-view';
+import { flatten } from './template';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
-import { hasAcceptableTag, isPinnedReference, SECRET_ENV_NAME_PATTERN } from '../../core/patterns';
+import { DIGEST_PATTERN, hasAcceptableTag, isPinnedReference, renderedDigest } from '../../core/patterns';
 
-const MIN_ID = 10000;
-const OCI_REQUIRED = ['org.opencontainers.image.source', 'org.opencontainers.image.revision'];
+/** The four OCI keys IMG-4 names. */
+const OCI_KEYS = ['source', 'revision', 'version', 'created'].map((suffix) => `org.opencontainers.image.${suffix}`);
+const OCI_VALUE_RULES: Record<string, RegExp> = {
+  'org.opencontainers.image.source': /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/,
+  'org.opencontainers.image.revision': /^[0-9a-f]{7,64}$/,
+  'org.opencontainers.image.created': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+};
+/** The recommended keys META-1 requires as tags (`part-of` is reported when present). */
+const RECOMMENDED_TAGS = ['name', 'instance', 'version', 'component', 'managed-by'].map((k) => `app.kubernetes.io/${k}`);
+
+/** Whether the text of a flattened image still hides a part (`${...}`) after the last `@` or where a tag would be. */
+function imageOutcome(image: string, decide: (text: string) => boolean): 'ok' | 'bad' | 'unknown' {
+  if (decide(image)) {
+    return 'ok';
+  }
+  const digest = renderedDigest(image);
+  // no `@`: only a placeholder at the very end could still hold a digest; with `@`: the digest itself must be literal
+  const hidden = digest === undefined ? image.endsWith('}') : digest.includes('${');
+  return hidden ? 'unknown' : 'bad';
+}
+
+/** True when the tag of a flattened image (the text after the last `:` of the name, after its last `/`) holds a placeholder. */
+function hiddenTag(image: string): boolean {
+  const name = image.split('@')[0];
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') && name.slice(colon + 1).includes('${');
+}
 
 /**
- * A view of one `AWS::ECS::TaskDefinition` of a template: its containers with their field paths.
+ * IMG-1: "Every container's `Image`, intrinsics flattened, ends in `@sha256:<64 hex>` or `@sha512:<128 hex>` → enforced; a
+ * digest part that is an intrinsic, or an image ending in an intrinsic without a literal `@`, → unverified; otherwise
+ * violated."
+ * IMG-2: "A literal tag `latest`, or neither tag nor digest, on any container → violated; a tag or digest hidden in an
+ * intrinsic → unverified; otherwise enforced."
+ * IMG-3: "The tasks run on Fargate (the launch rule of SEC-2) → runtime-managed (Fargate pulls on every task start); otherwise
+ * → external (the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances)."
  *
  * @internal
  */
-export class TaskView {
-  public readonly props: Record<string, any>;
-  public readonly containers: Array<{ c: any; path: string }>;
-  public readonly fargate: boolean;
-
-  constructor(public readonly template: TemplateView, public readonly id: string, resource: CfnResourceJson) {
-    this.props = resource.Properties ?? {};
-    this.containers = (this.props.ContainerDefinitions ?? []).map((c: any, i: number) => ({ c, path: `ContainerDefinitions[${i}]` }));
-    this.fargate = (this.props.RequiresCompatibilities ?? []).includes('FARGATE');
-  }
-
-  /** `TaskDefinition <id> path=value` evidence text. */
-  public ev(path: string, value: unknown): string {
-    return `TaskDefinition ${this.id} ${path}=${JSON.stringify(value ?? null)}`;
-  }
-
-  /** Runs `ok` on every container: enforced with all evidence, or violated with the failing ones. */
-  public each(id: string, field: string, ok: (c: any) => boolean, value: (c: any) => unknown): Finding {
-    const good: string[] = []; const bad: string[] = [];
-    for (const { c, path } of this.containers) {
-      (ok(c) ? good : bad).push(this.ev(`${path}.${field}`, value(c)));
-    }
-    return verdict(id, good, bad);
-  }
-}
-
-/** IMG-1, IMG-2, IMG-3 on every container image (intrinsics flattened, so token names with a literal digest pass). @internal */
-export function imageChecks(t: TaskView): Finding[] {
-  const image = (c: any) => flatten(c.Image);
+export function imageChecks(task: TaskView): Finding[] {
+  // placeholders lose their colons (`${AWS::Region}` → `${AWSRegion}`), so that only a literal `:` can start a tag
+  const image = (container: any) => flatten(container.Image).replace(/\$\{[^}]*\}/g, (placeholder) => placeholder.replace(/:/g, ''));
   return [
-    t.each('IMG-1', 'Image', (c) => isPinnedReference(image(c)), image),
-    t.each('IMG-2', 'Image', (c) => hasAcceptableTag(image(c)), image),
-    t.fargate
-      ? { id: 'IMG-3', status: ControlStatus.RUNTIME_MANAGED, evidence: [t.ev('RequiresCompatibilities', t.props.RequiresCompatibilities) + ': Fargate pulls the image on every task start'] }
-      : { id: 'IMG-3', status: ControlStatus.EXTERNAL, evidence: ['on EC2 the pull behaviour is the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances'] },
+    task.eachContainer('IMG-1', 'Image', (c) => c.Image, (_v, c) => imageOutcome(image(c), isPinnedReference)),
+    task.eachContainer('IMG-2', 'Image', (c) => c.Image, (_v, c) => (hiddenTag(image(c)) ? 'unknown' : imageOutcome(image(c), hasAcceptableTag))),
+    task.launch === 'fargate'
+      ? { id: 'IMG-3', status: ControlStatus.RUNTIME_MANAGED, evidence: [task.note(`${task.launchReason}; Fargate pulls the image on every task start`)] }
+      : { id: 'IMG-3', status: ControlStatus.EXTERNAL, evidence: [task.note('off Fargate the pull behaviour is the agent setting ECS_IMAGE_PULL_BEHAVIOR of the container instances')] },
   ];
 }
 
-/** IMG-4, META-1, META-2: OCI docker labels, recommended tags and model provenance. @internal */
-export function metadataChecks(t: TaskView): Finding[] {
-  const labels = (c: any) => c.DockerLabels ?? {};
-  const tags: Record<string, string> = Object.fromEntries((t.props.Tags ?? []).map((x: any) => [x.Key, flatten(x.Value)]));
-  const main = t.containers[0]?.c ?? {};
-  const oci = OCI_REQUIRED.every((k) => labels(main)[k]);
-  const meta1 = ['app.kubernetes.io/name', 'app.kubernetes.io/version', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by'];
-  const missing = meta1.filter((k) => !tags[k]);
-  const modelKeys = Object.keys(labels(main)).filter((k) => k.startsWith('model.'));
-  const version = labels(main)[modelKeys.find((k) => k.endsWith('/version')) ?? ''];
-  return [
-    oci
-      ? { id: 'IMG-4', status: ControlStatus.ENFORCED, evidence: OCI_REQUIRED.map((k) => t.ev(`ContainerDefinitions[0].DockerLabels["${k}"]`, labels(main)[k])) }
-      : { id: 'IMG-4', status: ControlStatus.EXTERNAL, evidence: [`TaskDefinition ${t.id}: no OCI source/revision docker labels; the image's own labels are not visible at synth time`] },
-    verdict('META-1', meta1.map((k) => t.ev(`Tags["${k}"]`, tags[k])), missing.map((k) => t.ev(`Tags["${k}"]`, null))),
-    modelKeys.length > 0 && version !== 'latest'
-      ? { id: 'META-2', status: ControlStatus.ENFORCED, evidence: modelKeys.sort().map((k) => t.ev(`ContainerDefinitions[0].DockerLabels["${k}"]`, labels(main)[k])) }
-      : { id: 'META-2', status: ControlStatus.VIOLATED, evidence: [t.ev('ContainerDefinitions[0].DockerLabels[model.*]', modelKeys.length ? version : null)] },
-  ];
-}
-
-/** True when `User` is `uid[:gid]` with numeric IDs of at least 10000. */
-function userOk(user: unknown): boolean {
-  const m = /^(\d+)(?::(\d+))?$/.exec(String(user ?? ''));
-  return m !== null && Number(m[1]) >= MIN_ID && (m[2] === undefined || Number(m[2]) >= MIN_ID);
-}
-
-/** SEC-1 .. SEC-7 and SEC-9 on every container and the task. @internal */
-export function securityChecks(t: TaskView): Finding[] {
-  const secOpts = (c: any): string[] => c.DockerSecurityOptions ?? [];
-  const caps = (c: any) => c.LinuxParameters?.Capabilities ?? {};
-  const out: Finding[] = [
-    t.each('SEC-1', 'User', (c) => userOk(c.User), (c) => c.User),
-    t.fargate
-      ? { id: 'SEC-2', status: ControlStatus.RUNTIME_MANAGED, evidence: [`TaskDefinition ${t.id}: Fargate offers no no-new-privileges setting; the platform applies it`] }
-      : t.each('SEC-2', 'DockerSecurityOptions', (c) => secOpts(c).includes('no-new-privileges'), secOpts),
-    t.each('SEC-3', 'LinuxParameters.Capabilities', (c) => (caps(c).Drop ?? []).includes('ALL')
-      && (caps(c).Add ?? []).every((a: string) => a === 'NET_BIND_SERVICE'), caps),
-    t.containers.some(({ c }) => secOpts(c).some((o) => /^seccomp[=:]unconfined$/.test(o)))
-      ? t.each('SEC-4', 'DockerSecurityOptions', (c) => !secOpts(c).some((o) => /^seccomp[=:]unconfined$/.test(o)), secOpts)
-      : { id: 'SEC-4', status: ControlStatus.RUNTIME_MANAGED, evidence: [`TaskDefinition ${t.id}: no seccomp setting exists; the runtime default profile applies`] },
-    t.each('SEC-5', 'ReadonlyRootFilesystem', (c) => c.ReadonlyRootFilesystem === true, (c) => c.ReadonlyRootFilesystem),
-    t.each('SEC-6', 'Privileged', (c) => c.Privileged !== true, (c) => c.Privileged ?? false),
-  ];
-  const hostVolumes = (t.props.Volumes ?? []).filter((v: any) => v.Host?.SourcePath);
-  const hostPorts = t.containers.flatMap(({ c, path }) => (c.PortMappings ?? [])
-    .filter((p: any) => p.HostPort !== undefined && p.HostPort !== p.ContainerPort).map(() => path));
-  const sec7bad = [
-    ...(t.props.NetworkMode === 'awsvpc' ? [] : [t.ev('NetworkMode', t.props.NetworkMode)]),
-    ...(['PidMode', 'IpcMode'].filter((k) => t.props[k] === 'host').map((k) => t.ev(k, 'host'))),
-    ...hostVolumes.map((v: any) => t.ev(`Volumes[${v.Name}].Host.SourcePath`, v.Host.SourcePath)),
-    ...hostPorts.map((p: string) => t.ev(`${p}.PortMappings[*].HostPort`, 'differs from ContainerPort')),
-  ];
-  out.push(verdict('SEC-7', [t.ev('NetworkMode', t.props.NetworkMode), t.ev('Volumes[*].Host', 'none')], sec7bad));
-  const env = t.containers.flatMap(({ c, path }) => (c.Environment ?? []).map((e: any) => ({ e, path })));
-  const leaked = env.filter(({ e }) => SECRET_ENV_NAME_PATTERN.test(String(e.Name)));
-  const secrets = t.containers.flatMap(({ c, path }) => (c.Secrets ?? []).map((s: any) => t.ev(`${path}.Secrets[${s.Name}].ValueFrom`, flatten(s.ValueFrom))));
-  out.push(verdict('SEC-9', secrets.length ? secrets : [t.ev('ContainerDefinitions[*].Environment', 'no secret-named variables')],
-    leaked.map(({ e, path }) => t.ev(`${path}.Environment[${e.Name}]`, 'plaintext value'))));
-  return out;
-}
-
-/** SEC-8: a task role without wildcard actions, kept apart from the execution role. @internal */
-export function identityCheck(t: TaskView): Finding {
-  const taskRole = t.template.target(t.props.TaskRoleArn);
-  if (t.props.TaskRoleArn === undefined) {
-    return { id: 'SEC-8', status: ControlStatus.ENFORCED, evidence: [t.ev('TaskRoleArn', 'none: the task gets no AWS credentials')] };
-  }
-  if (!taskRole || !t.template.get(taskRole)) {
-    return { id: 'SEC-8', status: ControlStatus.EXTERNAL, evidence: [t.ev('TaskRoleArn', flatten(t.props.TaskRoleArn)) + ': role defined outside this template'] };
-  }
-  const bad: string[] = [];
-  if (taskRole === t.template.target(t.props.ExecutionRoleArn)) {
-    bad.push(t.ev('TaskRoleArn', 'same role as ExecutionRoleArn'));
-  }
-  const role = t.template.get(taskRole)!;
-  const policies = [
-    ...(role.Properties?.Policies ?? []).map((p: any) => p.PolicyDocument),
-    ...t.template.referrers(taskRole, 'AWS::IAM::Policy').map((id) => t.template.get(id)!.Properties?.PolicyDocument),
-  ];
-  for (const doc of policies) {
-    for (const s of doc?.Statement ?? []) {
-      const actions: string[] = [s.Action ?? []].flat().map(flatten);
-      if (s.Effect !== 'Deny' && actions.some((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a))) {
-        bad.push(`IAM policy of ${taskRole}: Action=${JSON.stringify(actions)}`);
+/**
+ * IMG-4: "Every app container's `DockerLabels` hold the four OCI keys org.opencontainers.image.source, revision, version and
+ * created with literal, well-formed values (source a URL, revision 7–64 hex, created RFC 3339) → enforced; a malformed value →
+ * violated; an intrinsic value → unverified; a missing key → external (the image's own labels are not visible at synth time),
+ * naming each missing key."
+ *
+ * @internal
+ */
+export function ociLabelCheck(task: TaskView): Finding {
+  const good: string[] = []; const bad: string[] = []; const unknown: string[] = []; const missing: string[] = [];
+  for (const { container, path } of task.appContainers) {
+    const labels = container.DockerLabels ?? {};
+    for (const key of OCI_KEYS) {
+      const value = labels[key];
+      const text = task.field(`${path}.DockerLabels["${key}"]`, value);
+      if (value === undefined) {
+        missing.push(text);
+      } else if (containsIntrinsic(value)) {
+        unknown.push(text);
+      } else if (OCI_VALUE_RULES[key] && !OCI_VALUE_RULES[key].test(String(value))) {
+        bad.push(`${text} is malformed`);
+      } else {
+        good.push(text);
       }
     }
   }
-  const admin = (role.Properties?.ManagedPolicyArns ?? []).map(flatten).filter((a: string) => /AdministratorAccess|PowerUserAccess/.test(a));
-  bad.push(...admin.map((a: string) => `Role ${taskRole} ManagedPolicyArns contains ${a}`));
-  return verdict('SEC-8', [t.ev('TaskRoleArn', `\${${taskRole}}`), `Role ${taskRole}: ${policies.length} inline/attached policies, no wildcard actions`], bad);
+  if (bad.length === 0 && unknown.length === 0 && missing.length > 0) {
+    return { id: 'IMG-4', status: ControlStatus.EXTERNAL, evidence: [...good, ...missing.map((m) => `${m}: the image's own labels are not visible at synth time`)] };
+  }
+  return verdict('IMG-4', good, bad, unknown);
 }
 
-/** RES-1: task CPU and memory (Fargate) or container memory (EC2), and GPU requirements. @internal */
-export function resourceCheck(t: TaskView): Finding {
-  if (t.props.Cpu !== undefined && t.props.Memory !== undefined) {
-    const gpu = t.containers.flatMap(({ c, path }) => (c.ResourceRequirements ?? []).map((r: any) => t.ev(`${path}.ResourceRequirements[${r.Type}]`, r.Value)));
-    return { id: 'RES-1', status: ControlStatus.ENFORCED, evidence: [t.ev('Cpu', t.props.Cpu), t.ev('Memory', t.props.Memory), ...gpu] };
+/**
+ * META-1: "The task definition's `Tags` hold app.kubernetes.io/name, instance, version, component and managed-by with non-empty
+ * values (part-of is listed when present), and a service sets `PropagateTags` TASK_DEFINITION or SERVICE → enforced; a missing
+ * key or no propagation → violated; a tag list or value that is an intrinsic → unverified."
+ * META-2: "The main container's `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version
+ * not `latest`, a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise violated; an intrinsic value →
+ * unverified."
+ *
+ * @internal
+ */
+export function metadataChecks(task: TaskView, service?: ServiceRef): Finding[] {
+  return [ociLabelCheck(task), recommendedTags(task, service), modelProvenance(task)];
+}
+
+function tagMap(tags: unknown): Record<string, unknown> | undefined {
+  const list = cfnList(tags);
+  return list === undefined ? undefined : Object.fromEntries(list.map((t: any) => [t?.Key, t?.Value]));
+}
+
+function recommendedTags(task: TaskView, service?: ServiceRef): Finding {
+  const tags = tagMap(task.props.Tags);
+  if (tags === undefined) {
+    return verdict('META-1', [], [], [task.field('Tags', task.props.Tags)]);
   }
-  return t.each('RES-1', '{Cpu,Memory,MemoryReservation}', (c) => c.Cpu !== undefined && (c.Memory ?? c.MemoryReservation) !== undefined,
-    (c) => [c.Cpu ?? null, c.Memory ?? c.MemoryReservation ?? null]);
+  const good: string[] = []; const bad: string[] = []; const unknown: string[] = [];
+  for (const key of [...RECOMMENDED_TAGS, 'app.kubernetes.io/part-of']) {
+    const value = tags[key];
+    const text = task.field(`Tags["${key}"]`, value);
+    if (value === undefined || value === '') {
+      if (key !== 'app.kubernetes.io/part-of') {
+        bad.push(text);
+      }
+    } else {
+      (isIntrinsic(value) ? unknown : good).push(text);
+    }
+  }
+  if (service) {
+    const propagate = service.props.PropagateTags;
+    const text = `Service ${service.id} ${propagate === undefined ? 'PropagateTags is not set' : `PropagateTags=${JSON.stringify(propagate)}`}`;
+    (propagate === 'TASK_DEFINITION' || propagate === 'SERVICE' ? good : bad).push(text);
+  }
+  return verdict('META-1', good, bad, unknown);
+}
+
+function modelProvenance(task: TaskView): Finding {
+  const main = task.appContainers[0];
+  const labels: Record<string, unknown> = main?.container.DockerLabels ?? {};
+  const modelKeys = Object.keys(labels).filter((k) => k.startsWith('model.')).sort();
+  const path = main?.path ?? 'ContainerDefinitions[0]';
+  const text = (key: string) => task.field(`${path}.DockerLabels["${key}"]`, labels[key]);
+  const nameKey = modelKeys.find((k) => k.endsWith('/name'));
+  const versionKey = modelKeys.find((k) => k.endsWith('/version'));
+  const digestKey = modelKeys.find((k) => k.endsWith('/digest'));
+  const bad: string[] = []; const unknown = modelKeys.filter((k) => containsIntrinsic(labels[k])).map(text);
+  if (!nameKey || !versionKey) {
+    bad.push(task.field(`${path}.DockerLabels["model.*/${nameKey ? 'version' : 'name'}"]`, undefined));
+  } else if (String(labels[versionKey]).toLowerCase() === 'latest') {
+    bad.push(`${text(versionKey)}: a moving version names no model`);
+  }
+  if (digestKey && !containsIntrinsic(labels[digestKey]) && !DIGEST_PATTERN.test(String(labels[digestKey]))) {
+    bad.push(`${text(digestKey)} is not a registered digest`);
+  }
+  return verdict('META-2', modelKeys.map(text), bad, unknown);
+}
+
+/**
+ * RES-1: "Task-level `Cpu` and `Memory` both positive → enforced (GPU `ResourceRequirements` listed); without them every
+ * container needs a positive `Cpu` and `Memory` or `MemoryReservation` → enforced, else violated; an intrinsic → unverified."
+ *
+ * @internal
+ */
+export function resourceCheck(task: TaskView): Finding {
+  const judge = (value: unknown) => {
+    const n = cfnNumber(value);
+    return n === undefined ? 'bad' : Number.isNaN(n) ? 'unknown' : n > 0 ? 'ok' : 'bad';
+  };
+  const cpu = judge(task.props.Cpu);
+  const memory = judge(task.props.Memory);
+  const gpus = task.containers.flatMap(({ container, path }) => (cfnList(container.ResourceRequirements) ?? [])
+    .map((r: any) => task.field(`${path}.ResourceRequirements[${r?.Type}]`, r?.Value)));
+  if (cpu !== 'bad' && memory !== 'bad') {
+    const fields = [task.field('Cpu', task.props.Cpu), task.field('Memory', task.props.Memory)];
+    return verdict('RES-1', [...fields, ...gpus], [], cpu === 'unknown' || memory === 'unknown' ? fields : []);
+  }
+  const good: string[] = [...gpus]; const bad: string[] = []; const unknown: string[] = [];
+  for (const { container, path } of task.containers) {
+    const memoryField = container.Memory !== undefined ? 'Memory' : 'MemoryReservation';
+    for (const [field, value] of [['Cpu', container.Cpu], [memoryField, container[memoryField]]] as Array<[string, unknown]>) {
+      const outcome = judge(value);
+      (outcome === 'ok' ? good : outcome === 'bad' ? bad : unknown).push(task.field(`${path}.${field}`, value));
+    }
+  }
+  if (task.containers.length === 0) {
+    bad.push(task.field('Cpu', task.props.Cpu), task.field('Memory', task.props.Memory));
+  }
+  return verdict('RES-1', good, bad, unknown);
 }

@@ -43,8 +43,15 @@ export class TemplateView {
     return id === undefined ? undefined : this.resources[id];
   }
 
-  /** The logical ID a `Ref` or `Fn::GetAtt` points to, when the value is one. */
+  /**
+   * The logical ID a `Ref` or `Fn::GetAtt` points to, when the value is one; also the `${Id}`/`${Id.Attr}` placeholder that
+   * `flatten` writes (Step Functions definitions are read from their flattened `DefinitionString`).
+   */
   public target(value: any): string | undefined {
+    if (typeof value === 'string') {
+      const placeholder = /^\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}$/.exec(value);
+      return placeholder && this.resources[placeholder[1]] ? placeholder[1] : undefined;
+    }
     if (value && typeof value === 'object') {
       if (typeof value.Ref === 'string') {
         return value.Ref;
