@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { Manifest, PodView } from './manifest';
+import { PodView } from './manifest';
+import { K8sObjectIndex } from './object-index';
 import { ControlScope } from '../../compliance/control';
 import { Finding } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
@@ -15,9 +16,9 @@ function imageDigests(p: PodView): string[] {
 
 /**
  * LOG-1..4, MON-1 and REG-1..3: shipping in the pod, the rest environment concerns, except REG-2 when the workload records a
- * vulnerability scan in its annotations and REG-3 when a signature policy among `all` covers its images. @internal
+ * vulnerability scan in its annotations and REG-3 when a signature policy of the app (`index`) covers its images. @internal
  */
-export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
+export function loggingChecks(p: PodView, scope: ControlScope, index: K8sObjectIndex): Finding[] {
   const mode = p.obj.metadata?.annotations?.[LOG_SHIPPING_ANNOTATION];
   const sidecar = p.containers.find(({ c, init }) => init && c.restartPolicy === 'Always' && c.name === 'log-shipper');
   let log1: Finding;
@@ -35,7 +36,7 @@ export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] =
     { id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a registry setting'] },
     scanFinding(p.obj.metadata?.annotations ?? {}, imageDigests(p), (k, v) => p.ev(`metadata.annotations["${k}"]`, v))
       ?? { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
-    signatureFinding(p, all),
+    signatureFinding(p, index),
   ];
   if (scope === ControlScope.SERVICE) {
     const env = p.containers.filter((x) => !x.init).flatMap(({ c, path }) => (c.env ?? []).map((e: any) => ({ e, path })));
