@@ -33,9 +33,9 @@ function isReportingWorkload(c: IConstruct): c is ReportingWorkload {
  * @internal
  */
 export class K8sAppObjects {
-  /** Every ApiObject of the app, rendered, in tree order; an object whose rendering throws is left out and reported. */
+  /** Every ApiObject of the app that renders, indexed; an object whose rendering throws is left out and listed. */
   public readonly index: K8sObjectIndex;
-  /** The ApiObjects whose rendering threw, with the message (cdk8s reports the same error when it writes the manifests). */
+  /** The ApiObjects whose rendering threw, with the message (the collector turns them into one error). */
   public readonly unrenderable: Array<{ obj: ApiObject; message: string }> = [];
   private readonly rendered = new Map<ApiObject, Manifest>();
   private readonly claimed = new Set<ApiObject>();
@@ -115,9 +115,11 @@ export function collectK8sWorkloads(root: IConstruct): CollectedWorkloads {
         workloads.push(c.complianceEntry());
       }
     }
-    const notEvaluated: NotEvaluatedObject[] = objects.unrenderable.map(({ obj, message }) => ({
-      path: obj.node.path, kind: String(obj.kind), reason: `cannot be rendered: ${message}`,
-    }));
+    if (objects.unrenderable.length > 0) {
+      // an object that cannot render cannot be judged either; cdk8s would fail on it when writing the manifests
+      throw new Error(objects.unrenderable.map(({ obj, message }) => `${obj.node.path}: ${message}`).join('; '));
+    }
+    const notEvaluated: NotEvaluatedObject[] = [];
     for (const obj of objects.objects) {
       if (objects.isClaimed(obj) || !objects.isRendered(obj)) {
         continue;

@@ -83,16 +83,18 @@ export class CdkCompliantMlValidation {
           throw new Error(`${file}: ${doc.kind} ${name}: ${found.problems.join('; ')}`);
         }
         workloads += found.workloads.length;
+        const base = `${file}#${doc.kind}/`;
+        const resourceName = (at: string) => (at.startsWith(base) ? at.slice(base.length) : at);
         for (const entry of found.workloads) {
           for (const c of entry.controls.filter((r) => r.status === ControlStatus.VIOLATED || r.status === ControlStatus.UNVERIFIED)) {
             const list = byRule.get(c.id) ?? [];
-            list.push({ resourceName: entry.path.slice(entry.path.indexOf('#') + 1), locations: c.evidence, manifestPath: file });
+            list.push({ resourceName: resourceName(entry.path), locations: c.evidence, manifestPath: file });
             byRule.set(c.id, list);
           }
         }
         for (const n of found.notEvaluated) {
           const list = byRule.get(NOT_EVALUATED_RULE) ?? [];
-          list.push({ resourceName: n.path.slice(n.path.indexOf('#') + 1), locations: [`${n.kind}: ${n.reason}`], manifestPath: file });
+          list.push({ resourceName: resourceName(n.path), locations: [`${n.kind}: ${n.reason}`], manifestPath: file });
           byRule.set(NOT_EVALUATED_RULE, list);
         }
       }

@@ -74,7 +74,7 @@ export function replicasAtLeastTwo(p: PodView, index: K8sObjectIndex, controller
   if (count.value === undefined) {
     return finding('AVL-1', ControlStatus.UNVERIFIED, `${count.evidence}: not an integer`);
   }
-  return verdict('AVL-1', [count.evidence], count.value >= 2 ? [] : [`${count.evidence} (< 2)`]);
+  return verdict('AVL-1', [count.evidence], count.value >= 2 ? [] : [count.evidence]);
 }
 
 /** Why one PDB protects nothing or blocks every voluntary disruption, or undefined when it is sound. */
