@@ -359,3 +359,78 @@ describe('every ApiObject of the tree is reported', () => {
     expect(svc.complianceEntry().controls.find((c) => c.id === 'NET-1')!.status).toBe('violated');
   });
 });
+
+describe('REG-3: a signature policy counts only when it reaches the namespace\'s Pods and enforces', () => {
+  const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFN8gGjQua2g8N+aLxOzS0pgiOKxMGqWsz1nn0Ns4VdOOWpxF1eNgtkTnMkjMTbYEgKV9Ye4a7aw0NhVH2Xz9sg==\n-----END PUBLIC KEY-----';
+  /** A Kyverno ClusterPolicy verifying ghcr.io/acme images, with changes applied to its spec and rule. */
+  const kyverno = (scope: Construct, id: string, change: { spec?: any; rule?: any; entry?: any; kind?: string; namespace?: string } = {}) => new ApiObject(scope, id, {
+    apiVersion: 'kyverno.io/v1', kind: change.kind ?? 'ClusterPolicy', metadata: { name: id, namespace: change.namespace },
+    spec: {
+      validationFailureAction: 'Enforce',
+      ...change.spec,
+      rules: [{
+        name: 'verify',
+        match: { any: [{ resources: { kinds: ['Pod'] } }] },
+        ...change.rule,
+        verifyImages: [{ imageReferences: ['ghcr.io/acme/*'], attestors: [{ entries: [{ keys: { publicKeys: PEM } }] }], ...change.entry }],
+      }],
+    },
+  });
+  const reg3 = (root: App) => control(root, 'ml/scorer', 'REG-3');
+
+  test('compliant: an enforcing Kyverno ClusterPolicy covering every image of the pod', () => {
+    const { root, chart } = app('ml');
+    kyverno(chart, 'verify');
+    expect(reg3(root)).toMatchObject({ status: 'enforced', evidence: [expect.stringMatching(/^ClusterPolicy verify spec\.rules\[0\]\.verifyImages\[0\]\.imageReferences=\["ghcr\.io\/acme\/\*"\] covers Deployment/)] });
+  });
+
+  test('fails when the policy audits only (spec.validationFailureAction Audit, the rule\'s failureAction, or an override for the namespace)', () => {
+    const variants = [
+      { spec: { validationFailureAction: 'Audit' } },
+      { entry: { failureAction: 'Audit' } },
+      { spec: { validationFailureActionOverrides: [{ action: 'Audit', namespaces: ['m*'] }] } },
+    ];
+    for (const change of variants) {
+      const { root, chart } = app('ml');
+      kyverno(chart, 'verify', change);
+      expect(reg3(root)).toMatchObject({ status: 'external', evidence: [expect.stringMatching(/in Audit mode only, so unsigned images still run/)] });
+    }
+  });
+
+  test('fails when the match does not reach the namespace\'s Pods: other namespaces, other kinds, an exclude, a Policy of another namespace', () => {
+    const variants: Array<[any, RegExp]> = [
+      [{ rule: { match: { any: [{ resources: { kinds: ['Pod'], namespaces: ['prod-*'] } }] } } }, /matches namespaces \["prod-\*"\], not ml/],
+      [{ rule: { match: { any: [{ resources: { kinds: ['Service'] } }] } } }, /matches kinds \["Service"\], not Pod/],
+      [{ rule: { exclude: { any: [{ resources: { namespaces: ['ml'] } }] } } }, /exclude block that may exclude/],
+      [{ kind: 'Policy', namespace: 'other' }, /is a Policy of namespace other/],
+      [{ rule: { match: { any: [{ resources: { kinds: ['Pod'], namespaceSelector: { matchLabels: { signed: 'true' } } } }] } } }, /the Namespace ml is not in the output/],
+      [{ entry: { skipImageReferences: ['ghcr.io/acme/fraud-*'] } }, /no signature policy of this app covers it/],
+    ];
+    for (const [change, message] of variants) {
+      const { root, chart } = app('ml');
+      kyverno(chart, 'verify', change);
+      const r = reg3(root);
+      expect([change, r.status]).toEqual([change, 'external']);
+      expect(r.evidence[0]).toMatch(message);
+    }
+  });
+
+  test('a namespaceSelector counts when the Namespace object of the output carries the labels; the Deployment kind counts for Deployments', () => {
+    const { root, chart } = app('ml');
+    new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ml', labels: { signed: 'true' } } });
+    kyverno(chart, 'verify', { rule: { match: { all: [{ resources: { kinds: ['apps/v1/Deployment'], namespaceSelector: { matchLabels: { signed: 'true' } } } }] } } });
+    expect(reg3(root).status).toBe('enforced');
+  });
+
+  test('sigstore: warn mode, or a namespace without policy.sigstore.dev/include=true, does not enforce', () => {
+    const { root, chart } = app('ml');
+    const cip = new ApiObject(chart, 'cip', {
+      apiVersion: 'policy.sigstore.dev/v1beta1', kind: 'ClusterImagePolicy', metadata: { name: 'cip' },
+      spec: { mode: 'warn', images: [{ glob: 'ghcr.io/acme/**' }], authorities: [{ key: { data: PEM } }] },
+    });
+    new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ml', labels: { 'policy.sigstore.dev/include': 'true' } } });
+    expect(reg3(root)).toMatchObject({ status: 'external', evidence: [expect.stringMatching(/in warn mode only/)] });
+    cip.addJsonPatch(JsonPatch.replace('/spec/mode', 'enforce'));
+    expect(reg3(root).status).toBe('enforced');
+  });
+});

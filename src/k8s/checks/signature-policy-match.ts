@@ -47,9 +47,10 @@ function namespaceLabels(ns: string, index: K8sObjectIndex): Record<string, stri
  * a `Group/Version/Kind` ending in one of them; namespaces, namespaceSelector and selector must select it; names, annotations,
  * subjects and roles narrow the match to something the output cannot decide.
  */
-function filterSelects(filter: any, p: PodView, ns: string, index: K8sObjectIndex): Applicability {
+function filterSelects(filter: any, p: PodView, ns: string, index: K8sObjectIndex, exclude: boolean): Applicability {
   const resources = filter?.resources ?? {};
-  const kinds: string[] = Array.isArray(resources.kinds) ? resources.kinds.map(String) : [];
+  // a match filter must list kinds; an exclude filter without kinds excludes every kind
+  const kinds: string[] = Array.isArray(resources.kinds) ? resources.kinds.map(String) : exclude ? ['*'] : [];
   const kindOf = (k: string) => k.slice(k.lastIndexOf('/') + 1);
   if (!kinds.some((k) => ['Pod', '*', p.kind].includes(kindOf(k)))) {
     return no(`its rule matches kinds ${JSON.stringify(kinds)}, not Pod`);
@@ -86,20 +87,20 @@ function filterSelects(filter: any, p: PodView, ns: string, index: K8sObjectInde
 }
 
 /** Combines the filters of `match`/`exclude`: `any` (one must select), `all` (every one must), or the legacy form. */
-function blockSelects(block: any, p: PodView, ns: string, index: K8sObjectIndex): Applicability {
+function blockSelects(block: any, p: PodView, ns: string, index: K8sObjectIndex, exclude = false): Applicability {
   if (!block || typeof block !== 'object') {
     return no('its rule has no match block');
   }
   if (Array.isArray(block.any) && block.any.length > 0) {
-    const results = block.any.map((f: any) => filterSelects(f, p, ns, index));
+    const results = block.any.map((f: any) => filterSelects(f, p, ns, index, exclude));
     return results.find((r: Applicability) => r.applies === 'yes') ?? results.find((r: Applicability) => r.applies === 'unknown') ?? results[0];
   }
   if (Array.isArray(block.all) && block.all.length > 0) {
-    const results = block.all.map((f: any) => filterSelects(f, p, ns, index));
+    const results = block.all.map((f: any) => filterSelects(f, p, ns, index, exclude));
     return results.find((r: Applicability) => r.applies === 'no') ?? results.find((r: Applicability) => r.applies === 'unknown') ?? results[0];
   }
   if (block.resources) {
-    return filterSelects(block, p, ns, index);
+    return filterSelects(block, p, ns, index, exclude);
   }
   return no('its rule has an empty match block');
 }
@@ -114,7 +115,7 @@ function kyvernoRuleApplies(policy: any, rule: any, p: PodView, ns: string, inde
     return match;
   }
   if (rule?.exclude) {
-    const excluded = blockSelects(rule.exclude, p, ns, index);
+    const excluded = blockSelects(rule.exclude, p, ns, index, true);
     if (excluded.applies !== 'no') {
       return unknown('its rule has an exclude block that may exclude the workload');
     }
