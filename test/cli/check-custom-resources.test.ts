@@ -12,11 +12,15 @@ function write(dir: string, name: string, docs: any[]): string {
 }
 
 const STORAGE_URI_ISVC = {
-  apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'iris', namespace: 'ml' },
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: { name: 'iris', namespace: 'ml' },
   spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://models/iris' } } },
 };
 const RAY = {
-  apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'ml' },
+  apiVersion: 'ray.io/v1',
+  kind: 'RayCluster',
+  metadata: { name: 'rc', namespace: 'ml' },
   spec: { headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: IMAGE }] } } }, workerGroupSpecs: [] },
 };
 
@@ -57,7 +61,9 @@ describe('check --enforce with objects that were not evaluated', () => {
   test('a List inside a List is flattened, and its objects are evaluated with each other', async () => {
     const dir = tmpdir();
     const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
       spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: IMAGE }] } } },
     };
     const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } };

@@ -96,7 +96,9 @@ describe('NET-1: the union of every NetworkPolicy selecting the pods restricts i
 
 describe('AVL-1: >= 2 replicas at runtime; an autoscaler targeting the workload decides', () => {
   const hpa = (scope: Construct, id: string, target: string, minReplicas?: number, namespace?: string) => new ApiObject(scope, id, {
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: id, namespace },
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: id, namespace },
     spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas, maxReplicas: 5 },
   });
 
@@ -197,8 +199,12 @@ describe('AVL-2: exactly one PodDisruptionBudget selects the pods and allows, wi
     rawDeployment(chart, 'web').addJsonPatch(JsonPatch.replace('/spec/replicas', 5));
     pdb(chart, 'web-pdb', { minAvailable: 2, selector: { matchLabels: { app: 'web' } } });
     expect(control(root, 'c/web', 'AVL-2').status).toBe('enforced');
-    new ApiObject(chart, 'hpa', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'hpa' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } });
+    new ApiObject(chart, 'hpa', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'hpa' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 },
+    });
     expect(control(root, 'c/web', 'AVL-2').evidence[0]).toMatch(/minAvailable=2 >= 2 replicas/);
   });
 
@@ -271,7 +277,9 @@ describe('AVL-4: RollingUpdate with maxUnavailable 0, maxSurge > 0 and a progres
     }
     const { root, chart } = app();
     new ApiObject(chart, 'db', {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
       spec: { serviceName: 'db', replicas: 3, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } } },
     });
     expect(control(root, 'ml/db', 'AVL-4')).toMatchObject({ status: 'violated', evidence: [expect.stringMatching(/a StatefulSet cannot surge/)] });
@@ -280,7 +288,9 @@ describe('AVL-4: RollingUpdate with maxUnavailable 0, maxSurge > 0 and a progres
 
 describe('JOB-1..3 on foreign Jobs and ours', () => {
   const job = (scope: Construct, id: string, jobSpec: any, podSpec: any = { restartPolicy: 'Never' }) => new ApiObject(scope, id, {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: id },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: id },
     spec: { ...jobSpec, template: { spec: { ...podSpec, containers: [{ name: 'main', image: TRAIN_IMAGE }] } } },
   });
   const trainingApp = () => {
@@ -312,7 +322,9 @@ describe('JOB-1..3 on foreign Jobs and ours', () => {
     train.job!.addJsonPatch(JsonPatch.remove('/spec/activeDeadlineSeconds'));
     job(chart, 'zero', { activeDeadlineSeconds: 0 });
     new ApiObject(chart, 'cron', {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'cron' },
       spec: { schedule: '@daily', activeDeadlineSeconds: 60, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: TRAIN_IMAGE }] } } } } },
     });
     expect(control(root, 'ml/train', 'JOB-2').status).toBe('violated');
@@ -337,7 +349,9 @@ describe('JOB-1..3 on foreign Jobs and ours', () => {
   test('JOB-3 fails for a CronJob that keeps no finished Jobs', () => {
     const { root, chart } = trainingApp();
     new ApiObject(chart, 'cron', {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'cron' },
       spec: { schedule: '@daily', failedJobsHistoryLimit: 0, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: TRAIN_IMAGE }] } } } } },
     });
     expect(control(root, 'ml/cron', 'JOB-3').evidence[0]).toMatch(/spec\.failedJobsHistoryLimit=0 \(finished Jobs are deleted at once\)/);
@@ -347,7 +361,7 @@ describe('JOB-1..3 on foreign Jobs and ours', () => {
 describe('every ApiObject of the tree is reported', () => {
   test('a foreign Deployment created inside our construct\'s scope is reported, and our own objects are not reported twice', () => {
     const { root, svc } = app();
-    rawDeployment(svc, 'sidecar-app');
+    rawDeployment(svc as unknown as Chart, 'sidecar-app'); // any scope inside a chart holds ApiObjects
     const paths = Object.keys(byPath(ComplianceReport.of(root).toJson()));
     expect(paths).toEqual(['ml/scorer', 'ml/scorer/sidecar-app']);
     expect(control(root, 'ml/scorer/sidecar-app', 'IMG-2').status).toBe('violated');
@@ -363,8 +377,11 @@ describe('every ApiObject of the tree is reported', () => {
 describe('REG-3: a signature policy counts only when it reaches the namespace\'s Pods and enforces', () => {
   const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFN8gGjQua2g8N+aLxOzS0pgiOKxMGqWsz1nn0Ns4VdOOWpxF1eNgtkTnMkjMTbYEgKV9Ye4a7aw0NhVH2Xz9sg==\n-----END PUBLIC KEY-----';
   /** A Kyverno ClusterPolicy verifying ghcr.io/acme images, with changes applied to its spec and rule. */
-  const kyverno = (scope: Construct, id: string, change: { spec?: any; rule?: any; entry?: any; kind?: string; namespace?: string } = {}) => new ApiObject(scope, id, {
-    apiVersion: 'kyverno.io/v1', kind: change.kind ?? 'ClusterPolicy', metadata: { name: id, namespace: change.namespace },
+  type Change = { spec?: any; rule?: any; entry?: any; kind?: string; namespace?: string };
+  const kyverno = (scope: Construct, id: string, change: Change = {}) => new ApiObject(scope, id, {
+    apiVersion: 'kyverno.io/v1',
+    kind: change.kind ?? 'ClusterPolicy',
+    metadata: { name: id, namespace: change.namespace },
     spec: {
       validationFailureAction: 'Enforce',
       ...change.spec,
@@ -425,7 +442,9 @@ describe('REG-3: a signature policy counts only when it reaches the namespace\'s
   test('sigstore: warn mode, or a namespace without policy.sigstore.dev/include=true, does not enforce', () => {
     const { root, chart } = app('ml');
     const cip = new ApiObject(chart, 'cip', {
-      apiVersion: 'policy.sigstore.dev/v1beta1', kind: 'ClusterImagePolicy', metadata: { name: 'cip' },
+      apiVersion: 'policy.sigstore.dev/v1beta1',
+      kind: 'ClusterImagePolicy',
+      metadata: { name: 'cip' },
       spec: { mode: 'warn', images: [{ glob: 'ghcr.io/acme/**' }], authorities: [{ key: { data: PEM } }] },
     });
     new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ml', labels: { 'policy.sigstore.dev/include': 'true' } } });

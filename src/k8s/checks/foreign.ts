@@ -97,13 +97,15 @@ export function annotationWaivers(obj: Manifest, scope: ControlScope = workloadS
  * @param waiverSource where the waivers were read (`manifest annotation at FILE:LINE`)
  * @internal
  */
-export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[] | K8sObjectIndex, waivers: Waiver[] = [], waiverSource?: string): WorkloadReport {
+export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[] | K8sObjectIndex, waivers: Waiver[] = [],
+  waiverSource?: string): WorkloadReport {
   const index = all instanceof K8sObjectIndex ? all : K8sObjectIndex.of(all);
   return discoveredEntry(path, { manifest: obj, kind: String(obj.kind), suffix: '', scope: workloadScope(obj), renames: [] }, index, waivers, waiverSource);
 }
 
 /** The report entry of one discovered workload, its evidence naming the object of the output. */
-function discoveredEntry(basePath: string, found: DiscoveredWorkload, index: K8sObjectIndex, waivers: Waiver[], waiverSource?: string): WorkloadReport {
+function discoveredEntry(basePath: string, found: DiscoveredWorkload, index: K8sObjectIndex, waivers: Waiver[],
+  waiverSource?: string): WorkloadReport {
   const controls = evaluateWorkload(found.manifest, { index, scope: found.scope, waivers, waiverSource, controller: found.controller });
   return {
     path: `${basePath}${found.suffix}`,

@@ -137,7 +137,9 @@ export class K8sObjectIndex {
         case 'HorizontalPodAutoscaler':
           if (group === 'autoscaling') {
             this.addAutoscaler(ns, obj.spec?.scaleTargetRef, {
-              object: obj, label: `HorizontalPodAutoscaler ${obj.metadata?.name}`, minReplicas: obj.spec?.minReplicas ?? 1,
+              object: obj,
+              label: `HorizontalPodAutoscaler ${obj.metadata?.name}`,
+              minReplicas: obj.spec?.minReplicas ?? 1,
               minField: 'spec.minReplicas',
             }, undefined);
           }
@@ -145,7 +147,9 @@ export class K8sObjectIndex {
         case 'ScaledObject':
           if (group === 'keda.sh') {
             this.addAutoscaler(ns, obj.spec?.scaleTargetRef, {
-              object: obj, label: `ScaledObject ${obj.metadata?.name}`, minReplicas: obj.spec?.minReplicaCount ?? 0,
+              object: obj,
+              label: `ScaledObject ${obj.metadata?.name}`,
+              minReplicas: obj.spec?.minReplicaCount ?? 0,
               minField: 'spec.minReplicaCount',
             }, { kind: 'Deployment', apiVersion: 'apps/v1' });
           }
@@ -202,7 +206,11 @@ export class K8sObjectIndex {
   private namespaceObjects(ns: string): NamespaceObjects {
     let found = this.byNamespace.get(ns);
     if (!found) {
-      found = { networkPolicies: new SelectorBuckets(podSelector, true), podDisruptionBudgets: new SelectorBuckets(pdbSelector, false), services: [] };
+      found = {
+        networkPolicies: new SelectorBuckets(podSelector, true),
+        podDisruptionBudgets: new SelectorBuckets(pdbSelector, false),
+        services: [],
+      };
       this.byNamespace.set(ns, found);
     }
     return found;

@@ -76,7 +76,9 @@ function holderOf(owner: Manifest, location: PodSpecLocation): { manifest: Manif
     return { manifest, renames: renamePath(`Job ${name} spec`, `${owner.kind} ${name} ${location.job.path}`) };
   }
   const path = podSpecPath(owner.kind) ?? ['spec'];
-  const manifest: Manifest = { apiVersion: owner.apiVersion, kind: owner.kind, metadata: path.length > 1 ? { name, namespace: metadata.namespace, annotations: metadata.annotations } : metadata };
+  // a kind that shares its name with a built-in one (Volcano's Job) holds the pod spec where PodView looks for it
+  const holderMetadata = path.length > 1 ? { name, namespace: metadata.namespace, annotations: metadata.annotations } : metadata;
+  const manifest: Manifest = { apiVersion: owner.apiVersion, kind: owner.kind, metadata: holderMetadata };
   let at = manifest;
   path.forEach((segment, i) => {
     if (i === path.length - 1) {
@@ -124,7 +126,9 @@ function genericPodSpecs(obj: Manifest): { locations: PodSpecLocation[]; strayIm
     if (!Array.isArray(value) && typeof value.image === 'string') {
       strayImages.push(jsonPath([...segments, 'image']));
     }
-    const entries: Array<[string | number, any]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.keys(value).sort().map((k) => [k, value[k]]);
+    const entries: Array<[string | number, any]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.keys(value).sort().map((k) => [k, value[k]]);
     for (const [key, child] of entries) {
       walk(child, [...segments, key], value, depth + 1);
     }

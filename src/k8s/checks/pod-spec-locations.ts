@@ -150,7 +150,10 @@ function argoWorkflow(obj: Manifest, base: string[]): Located {
     if (!isPodSpec(podSpec)) {
       return found([], [{ suffix, reason: `${path} has a container without an image` }]);
     }
-    const metadata = { labels: { ...workflow.podMetadata?.labels, ...tmpl.metadata?.labels }, annotations: { ...workflow.podMetadata?.annotations, ...tmpl.metadata?.annotations } };
+    const metadata = {
+      labels: { ...workflow.podMetadata?.labels, ...tmpl.metadata?.labels },
+      annotations: { ...workflow.podMetadata?.annotations, ...tmpl.metadata?.annotations },
+    };
     return found([{ suffix, path, podSpec, podMetadata: metadata }]);
   });
   return merge(results);
@@ -201,14 +204,16 @@ export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   'ray.io/RayCluster': { scope: SERVICE, controller: 'RayCluster', locate: (o) => rayCluster(o, ['spec'], '') },
   // ray-project/kuberay ray-operator/apis/ray/v1/rayjob_types.go (RayClusterSpec `rayClusterSpec`, SubmitterPodTemplate)
   'ray.io/RayJob': {
-    scope: JOB, controller: 'RayJob',
+    scope: JOB,
+    controller: 'RayJob',
     locate: (o) => merge([rayCluster(o, ['spec', 'rayClusterSpec'], '/rayClusterSpec'), template(o, ['spec', 'submitterPodTemplate'], '/submitterPodTemplate', false)]),
   },
   // ray-project/kuberay ray-operator/apis/ray/v1/rayservice_types.go (RayClusterSpec `rayClusterConfig`)
   'ray.io/RayService': { scope: SERVICE, controller: 'RayService', locate: (o) => rayCluster(o, ['spec', 'rayClusterConfig'], '/rayClusterConfig') },
   // kubernetes-sigs/lws api/leaderworkerset/v1/leaderworkerset_types.go (LeaderWorkerTemplate.LeaderTemplate, .WorkerTemplate)
   'leaderworkerset.x-k8s.io/LeaderWorkerSet': {
-    scope: SERVICE, controller: 'LeaderWorkerSet',
+    scope: SERVICE,
+    controller: 'LeaderWorkerSet',
     locate: (o) => merge([template(o, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], '/leaderTemplate', false),
       template(o, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], '/workerTemplate')]),
   },
@@ -220,9 +225,13 @@ export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   // kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go (RuntimeRef, Trainer, PodTemplateOverrides; kubeflow/training-operator
   // sdk/docs/TrainerV1alpha1TrainJobSpec.md: pod_spec_overrides): overrides carry no complete pod spec
   'trainer.kubeflow.org/TrainJob': {
-    scope: JOB, controller: 'TrainJob',
-    locate: (o) => found([], [{ suffix: '', reason: `the pods are built by the Kubeflow Trainer controller from ${o.spec?.runtimeRef?.kind ?? 'ClusterTrainingRuntime'} ${o.spec?.runtimeRef?.name ?? '?'}`
-      + ' (with spec.trainer and spec.podTemplateOverrides/podSpecOverrides merged in); evaluate that runtime' }]),
+    scope: JOB,
+    controller: 'TrainJob',
+    locate: (o) => found([], [{
+      suffix: '',
+      reason: `the pods are built by the Kubeflow Trainer controller from ${o.spec?.runtimeRef?.kind ?? 'ClusterTrainingRuntime'} ${o.spec?.runtimeRef?.name ?? '?'}`
+      + ' (with spec.trainer and spec.podTemplateOverrides/podSpecOverrides merged in); evaluate that runtime',
+    }]),
   },
   // kubeflow/training-operator pkg/apis/kubeflow.org/v1/{pytorch,tensorflow,mpi,xgboost,paddlepaddle,jax}_types.go (ReplicaSpec.Template)
   'kubeflow.org/PyTorchJob': { scope: JOB, controller: 'PyTorchJob', locate: replicaSpecs('pytorchReplicaSpecs') },
@@ -239,7 +248,8 @@ export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   'argoproj.io/CronWorkflow': { scope: JOB, controller: 'CronWorkflow', locate: (o) => argoWorkflow(o, ['spec', 'workflowSpec']) },
   // seldonio/seldon-core operator/apis/mlops/v1alpha1/server_types.go (ServerSpec.PodSpec `podSpec`, merged into a ServerConfig)
   'mlops.seldon.io/Server': {
-    scope: SERVICE, controller: 'Server',
+    scope: SERVICE,
+    controller: 'Server',
     locate: (o) => (isPodSpec(o.spec?.podSpec) ? podSpecAt(o, ['spec', 'podSpec'], '')
       : found([], [{ suffix: '', reason: `the pods are built by the Seldon operator from ServerConfig ${o.spec?.serverConfig ?? '?'}${o.spec?.podSpec ? ' with spec.podSpec merged in (its containers carry no images)' : ''}` }])),
   },
@@ -257,7 +267,8 @@ function podSpecAt(obj: Manifest, segments: string[], suffix: string): Located {
   if (!isPodSpec(spec)) {
     return found([], [{ suffix, reason: `no pod spec with containers and images at ${jsonPath(segments)}` }]);
   }
-  return found([{ suffix, path: jsonPath(segments), podSpec: spec, podMetadata: { labels: obj.metadata?.labels, annotations: obj.metadata?.annotations } }]);
+  const podMetadata = { labels: obj.metadata?.labels, annotations: obj.metadata?.annotations };
+  return found([{ suffix, path: jsonPath(segments), podSpec: spec, podMetadata }]);
 }
 
 /** The entry of the table for an object's API group and kind. @internal */
