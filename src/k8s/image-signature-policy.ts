@@ -315,15 +315,12 @@ function candidates(image: string, engine: SignatureEngine): string[] {
 }
 
 /**
- * REG-3: "A signature policy counts only when it reaches the Pods of the workload's namespace and enforces. Kyverno
- * ClusterPolicy or Policy (its own namespace only): a verifyImages rule with attestors, not required: false, whose match
- * (any/all/legacy resources: kinds Pod, * or the workload's own kind; namespaces; namespaceSelector with the Namespace object in
- * the output; selector) selects the pods and whose exclude and preconditions cannot exclude them, in Enforce (failureAction,
- * else validationFailureActionOverrides for the namespace, else spec.validationFailureAction, default Audit). sigstore
- * ClusterImagePolicy: mode enforce (default; warn does not block), and the workload's Namespace object is in the output with the
- * label policy.sigstore.dev/include=true. Enforced when every image of the pod (init containers and sidecars included) matches
- * the imageReferences/globs of such a policy; otherwise external with what is missing (an Audit or warn policy, a namespace to
- * label, an image no policy covers): verification may still be a cluster setting this output does not show."
+ * REG-3, the verdict rule of src/compliance/verdict-rules.ts: "A signature policy counts when it reaches the Pods of the
+ * workload's namespace and enforces: Kyverno ClusterPolicy or Policy (own namespace) verifyImages with attestors, match
+ * covering Pod or the workload's kind (kinds, namespaces, namespaceSelector with the Namespace in the output, selector;
+ * exclude/preconditions cannot skip it), Enforce action; sigstore ClusterImagePolicy mode enforce in a Namespace of the output
+ * labelled policy.sigstore.dev/include=true. Enforced when such policies cover every image (init and sidecars too); otherwise
+ * external with what is missing."
  *
  * @internal
  */

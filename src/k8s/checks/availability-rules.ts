@@ -49,11 +49,11 @@ function replicaCount(p: PodView, index: K8sObjectIndex): { value?: number; evid
 }
 
 /**
- * AVL-1: "At least 2 replicas at runtime. An autoscaler targeting the workload (HorizontalPodAutoscaler scaleTargetRef
- * apiVersion/kind/name in the same namespace, or a KEDA ScaledObject) overrides spec.replicas, so its minimum (minReplicas default
- * 1, minReplicaCount default 0) decides even when spec.replicas is set; two autoscalers on one workload are violated. A bare Pod
- * is violated; a DaemonSet is not-applicable (one pod per eligible node); a pod spec whose replicas a custom-resource controller
- * manages is unverified; a value the output cannot read is unverified."
+ * AVL-1, the verdict rule of src/compliance/verdict-rules.ts: "At least 2 replicas at runtime: an autoscaler targeting the
+ * workload (HPA scaleTargetRef apiVersion/kind/name in its namespace, or a KEDA ScaledObject) overrides spec.replicas, so its
+ * minimum decides (minReplicas default 1, minReplicaCount default 0); two autoscalers on one workload are violated. A bare Pod
+ * is violated; a DaemonSet is not-applicable (one pod per eligible node); replicas managed by a custom-resource controller, or
+ * a value the output cannot read, are unverified."
  *
  * @internal
  */
@@ -107,11 +107,13 @@ function pdbProblem(pdb: Manifest, replicas: number | undefined): { problem?: st
 }
 
 /**
- * AVL-2: "Exactly one PodDisruptionBudget of the workload's namespace selects its pod labels (matchLabels and matchExpressions)
- * and it allows at least one voluntary disruption without blocking all: maxUnavailable 0 or "0%", minAvailable >= the replica
- * count (the autoscaler's minimum when one targets the workload) or "100%", minAvailable 0, or neither field is violated; more
- * than one selecting PDB is violated (the eviction API refuses to evict such pods); none is violated (unverified for pods a
- * custom-resource controller labels and runs)." DaemonSets are not-applicable (drains skip their pods).
+ * AVL-2, the verdict rule of src/compliance/verdict-rules.ts: "Exactly one PodDisruptionBudget of the namespace selects the
+ * pod labels (matchLabels and matchExpressions), allowing at least one voluntary disruption without blocking all.
+ * maxUnavailable 0 or "0%", minAvailable >= the replica count (the autoscaler minimum when one targets it) or "100%",
+ * minAvailable 0, or neither field: violated. More than one selecting PDB: violated (eviction refuses). None: violated
+ * (unverified for pods a custom-resource controller labels and runs). DaemonSet: not-applicable."
+ *
+ * Budgets are looked up per namespace (and matchLabels bucket) and matched per budget.
  *
  * @internal
  */
@@ -138,9 +140,10 @@ export function singleDisruptionBudget(p: PodView, index: K8sObjectIndex, contro
 const selectsOwnPods = (term: any, p: PodView) => selects(term?.labelSelector, p.templateLabels);
 
 /**
- * AVL-3: "The pod spec has topologySpreadConstraints on topology.kubernetes.io/zone and on kubernetes.io/hostname, plus a
- * podAntiAffinity term (required or preferred) on kubernetes.io/hostname or the zone, and the labelSelector of each of them
- * selects the workload's own pod labels (a selector that misses them spreads nothing). Violated otherwise."
+ * AVL-3, the verdict rule of src/compliance/verdict-rules.ts: "topologySpreadConstraints on topology.kubernetes.io/zone and on
+ * kubernetes.io/hostname plus a podAntiAffinity term (required or preferred) on the hostname or zone, each with a
+ * labelSelector that selects the workload's own pod labels (a selector that misses them spreads nothing); otherwise violated.
+ * DaemonSet: not-applicable."
  *
  * @internal
  */
@@ -165,12 +168,11 @@ export function zoneAndNodeSpread(p: PodView): Finding {
 }
 
 /**
- * AVL-4: "A Deployment uses RollingUpdate (the default) with maxUnavailable 0 or "0%" and maxSurge > 0, and has a
- * progressDeadlineSeconds (the API default is 600). Kubernetes has no automatic rollback: enforced means a zero-downtime rollout
- * in which the old ReplicaSet keeps serving while a failing one stalls, and the progress deadline marks it failed
- * (Progressing=False). Recreate is violated; a DaemonSet needs the same rollingUpdate values; StatefulSet, ReplicaSet,
- * ReplicationController and bare Pods have no surge rollout and are violated; rollouts run by a custom-resource controller (Argo
- * Rollout, KServe, ...) are unverified."
+ * AVL-4, the verdict rule of src/compliance/verdict-rules.ts: "Deployment: RollingUpdate with maxUnavailable 0 (or "0%") and
+ * maxSurge > 0, and a progressDeadlineSeconds (API default 600). Kubernetes has no automatic rollback: enforced means a
+ * zero-downtime rollout in which a failing ReplicaSet stalls, the deadline marks it failed and the old ReplicaSet keeps
+ * serving. Recreate, StatefulSet, ReplicaSet, ReplicationController, bare Pod: violated; a DaemonSet needs the same
+ * rollingUpdate values; controller-run rollouts (Argo Rollout, CRDs): unverified."
  *
  * @internal
  */

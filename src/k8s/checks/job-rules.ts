@@ -24,9 +24,10 @@ function jobFields(p: PodView): { job: any; prefix: string } {
 }
 
 /**
- * JOB-1: "backoffLimit is an integer from 0 to 6 (unset: the API default 6), the pod template's restartPolicy is Never
- * (OnFailure restarts containers in place, so a failed attempt's pod and its evidence are lost, and podFailurePolicy needs
- * Never: violated). A podFailurePolicy is recommended, not required: its rules are named in the evidence."
+ * JOB-1, the verdict rule of src/compliance/verdict-rules.ts: "backoffLimit an integer 0..6 (unset: the API default 6) and the
+ * pod template's restartPolicy Never; OnFailure is violated (it restarts in place, losing the failed pod, and podFailurePolicy
+ * needs Never). A podFailurePolicy is recommended, not required: its actions are named in the evidence. Jobs run by a
+ * custom-resource controller (Argo, Kubeflow, KubeRay): unverified."
  *
  * @internal
  */
@@ -52,7 +53,9 @@ export function boundedRetries(p: PodView): Finding {
 }
 
 /**
- * JOB-2: "activeDeadlineSeconds is an integer > 0 (a CronJob's on its jobTemplate); unset or 0 is violated."
+ * JOB-2, the verdict rule of src/compliance/verdict-rules.ts: "activeDeadlineSeconds an integer > 0 on the Job (a CronJob's on
+ * its jobTemplate); unset or 0 is violated; a value the output cannot read, or a job run by a custom-resource controller, is
+ * unverified."
  *
  * @internal
  */
@@ -66,10 +69,10 @@ export function runDeadline(p: PodView): Finding {
 }
 
 /**
- * JOB-3: "ttlSecondsAfterFinished is >= the evidence-harvest window (ours: the construct's evidenceHarvestWindow; foreign
- * Jobs: the default 86400 s); 0 or a shorter TTL deletes the evidence and is violated; unset means the TTL controller never
- * deletes the Job (enforced, named in the evidence). A CronJob whose successfulJobsHistoryLimit or failedJobsHistoryLimit is 0
- * deletes its finished Jobs at once: violated."
+ * JOB-3, the verdict rule of src/compliance/verdict-rules.ts: "ttlSecondsAfterFinished >= the evidence-harvest window (ours:
+ * evidenceHarvestWindow; foreign Jobs: its default 86400 s); 0 or shorter deletes the evidence: violated. Unset: the TTL
+ * controller never deletes the Job: enforced, stated in the evidence. A CronJob history limit of 0 deletes finished Jobs:
+ * violated. Custom-resource jobs: unverified."
  *
  * @internal
  */

@@ -35,12 +35,14 @@ function openPeer(peer: any): string | undefined {
 }
 
 /**
- * NET-1: "Every NetworkPolicy of the workload's namespace whose podSelector selects the pod labels counts, ours or foreign
- * (podSelector {} selects every pod); NetworkPolicies are additive, so their union decides. Enforced when the selecting policies
- * restrict Ingress (policyTypes default: always) and Egress (default: only when egress rules exist) and no rule of a restricted
- * direction admits every peer: a rule without from/to or with an empty list, a peer {} , an ipBlock 0.0.0.0/0 or ::/0 without
- * except, or a namespaceSelector {} without podSelector (every pod of the cluster); ports do not narrow the peers. Violated
- * otherwise, naming each selecting policy and each open rule." Selector matching is per policy of the namespace only.
+ * NET-1, the verdict rule of src/compliance/verdict-rules.ts: "Every NetworkPolicy of the workload's namespace whose
+ * podSelector selects its pod labels counts, ours or foreign ({} selects all); their union decides. Enforced when they
+ * restrict Ingress (policyTypes default: always) and Egress (default: only when egress rules exist) and no rule admits every
+ * peer: no from/to or an empty list, a peer {}, ipBlock 0.0.0.0/0 or ::/0 without except, or namespaceSelector {} without
+ * podSelector (ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule."
+ *
+ * Policies are looked up in the index by namespace and one matchLabels bucket, then matched in full: selector matching is per
+ * policy of the namespace, never a scan of the whole app.
  *
  * @internal
  */
