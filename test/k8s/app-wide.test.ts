@@ -317,6 +317,29 @@ describe('JOB-1..3 on foreign Jobs and ours', () => {
     expect(control(root, 'ml/default', 'JOB-1')).toMatchObject({ status: 'enforced', evidence: expect.arrayContaining(['Job default spec.backoffLimit=6']) });
   });
 
+  test('JOB-1 fails for a CronJob whose jobTemplate restarts OnFailure, a Job without restartPolicy, and ours patched to OnFailure', () => {
+    const { root, chart, train } = trainingApp();
+    new ApiObject(chart, 'cron', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'cron' },
+      spec: { schedule: '@daily', jobTemplate: { spec: { backoffLimit: 1, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'm', image: TRAIN_IMAGE }] } } } } },
+    });
+    job(chart, 'unset', { backoffLimit: 1 }, {});
+    train.job!.addJsonPatch(JsonPatch.replace('/spec/template/spec/restartPolicy', 'OnFailure'));
+    expect(control(root, 'ml/cron', 'JOB-1').evidence[0]).toMatch(/^CronJob cron spec\.jobTemplate\.spec\.template\.spec\.restartPolicy="OnFailure"/);
+    expect(control(root, 'ml/unset', 'JOB-1').evidence[0]).toMatch(/restartPolicy=null/);
+    expect(control(root, 'ml/train', 'JOB-1').status).toBe('violated');
+  });
+
+  test('JOB-2: a negative deadline is violated, one the output cannot read is unverified', () => {
+    const { root, chart } = trainingApp();
+    job(chart, 'negative', { activeDeadlineSeconds: -5 });
+    job(chart, 'templated', { activeDeadlineSeconds: '{{ .Values.deadline }}' });
+    expect(control(root, 'ml/negative', 'JOB-2').status).toBe('violated');
+    expect(control(root, 'ml/templated', 'JOB-2').status).toBe('unverified');
+  });
+
   test('JOB-2 fails without activeDeadlineSeconds (also on ours by JsonPatch) or with 0; a CronJob needs it on the jobTemplate', () => {
     const { root, chart, train } = trainingApp();
     train.job!.addJsonPatch(JsonPatch.remove('/spec/activeDeadlineSeconds'));
