@@ -246,13 +246,19 @@ export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   'argoproj.io/WorkflowTemplate': { scope: JOB, controller: 'WorkflowTemplate', locate: (o) => argoWorkflow(o, ['spec']) },
   'argoproj.io/ClusterWorkflowTemplate': { scope: JOB, controller: 'ClusterWorkflowTemplate', locate: (o) => argoWorkflow(o, ['spec']) },
   'argoproj.io/CronWorkflow': { scope: JOB, controller: 'CronWorkflow', locate: (o) => argoWorkflow(o, ['spec', 'workflowSpec']) },
-  // seldonio/seldon-core operator/apis/mlops/v1alpha1/server_types.go (ServerSpec.PodSpec `podSpec`, merged into a ServerConfig)
+  // seldonio/seldon-core operator/apis/mlops/v1alpha1/server_types.go (ServerSpec.PodSpec `podSpec`: "PodSpec overrides. Slices such
+  // as containers would be appended not overridden" to the referenced ServerConfig's pod): the merged pod is not in the output
   'mlops.seldon.io/Server': {
     scope: SERVICE,
     controller: 'Server',
-    locate: (o) => (isPodSpec(o.spec?.podSpec) ? podSpecAt(o, ['spec', 'podSpec'], '')
-      : found([], [{ suffix: '', reason: `the pods are built by the Seldon operator from ServerConfig ${o.spec?.serverConfig ?? '?'}${o.spec?.podSpec ? ' with spec.podSpec merged in (its containers carry no images)' : ''}` }])),
+    locate: (o) => {
+      const merged = { suffix: '', reason: `the Seldon operator appends spec.podSpec to the pod of ServerConfig ${o.spec?.serverConfig ?? '?'}; the merged pod is not in the output` };
+      return isPodSpec(o.spec?.podSpec) ? found(podSpecAt(o, ['spec', 'podSpec'], '').locations, [merged])
+        : found([], [{ ...merged, reason: `${merged.reason}${o.spec?.podSpec ? ' (spec.podSpec containers carry no images)' : ''}` }]);
+    },
   },
+  // seldonio/seldon-core operator/apis/mlops/v1alpha1/serverconfig_types.go (ServerConfigSpec.PodSpec, a complete pod spec)
+  'mlops.seldon.io/ServerConfig': { scope: SERVICE, controller: 'ServerConfig', locate: (o) => podSpecAt(o, ['spec', 'podSpec'], '') },
   // seldonio/seldon-core operator/apis/machinelearning.seldon.io/v1/seldondeployment_types.go (PredictorSpec.ComponentSpecs[].Spec)
   'machinelearning.seldon.io/SeldonDeployment': { scope: SERVICE, controller: 'SeldonDeployment', locate: seldonDeployment },
   // knative/serving pkg/apis/serving/v1/service_types.go, revision_types.go (RevisionSpec: PodSpec inline)
