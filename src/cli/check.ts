@@ -5,14 +5,15 @@ import { evaluateDockerfiles } from './dockerfile-checks';
 import { expandPaths, InputDocument, InputProblem, readInputs } from './inputs';
 import { CliIo, Progress } from './io';
 import { ComplianceReport } from '../compliance/compliance-report';
-import { ControlStatus, WorkloadReport } from '../compliance/report-model';
+import { ControlStatus, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
 import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, violationMessages, writeReportFiles } from '../compliance/report-output';
 import { templateWorkloads, WORKLOAD_METADATA_KEY } from '../ecs/checks/evaluate';
 import { TemplateView } from '../ecs/checks/template';
 import { isPodTemplateKind } from '../k8s/checks/foreign';
 import { Manifest, podSpecPath } from '../k8s/checks/manifest';
+import { K8sObjectIndex } from '../k8s/checks/object-index';
 import { WAIVERS_ANNOTATION } from '../k8s/metadata';
-import { manifestWorkloadEntry } from '../k8s/validation-plugin';
+import { manifestObjectWorkloads } from '../k8s/validation-plugin';
 
 /** `check --help`. @internal */
 export const CHECK_USAGE = `Usage: cdk-compliant-ml check [options] PATH...
@@ -20,9 +21,15 @@ export const CHECK_USAGE = `Usage: cdk-compliant-ml check [options] PATH...
 Evaluates every workload in Kubernetes manifests and CloudFormation templates, and every Dockerfile, against the control catalogue.
 
 PATH is a file, a directory (searched recursively for .yaml, .yml and .json files and Dockerfiles) or - for standard input.
-Kubernetes: multi-document YAML or JSON (kubectl List objects too); Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
-Job and CronJob are evaluated, with the PodDisruptionBudgets, NetworkPolicies and autoscalers of all inputs. Waivers are read
-from the annotation compliance.cdk-compliant-ml.io/waivers.
+Kubernetes: multi-document YAML or JSON (kubectl List objects too, also nested); Pod, Deployment, StatefulSet, DaemonSet,
+ReplicaSet, ReplicationController, PodTemplate, Job and CronJob are evaluated, and the pod specs inside custom resources
+(KServe InferenceService and ServingRuntime, KubeRay RayCluster/RayJob/RayService, LeaderWorkerSet, JobSet, Kubeflow
+TrainingRuntime and PyTorchJob/TFJob/MPIJob/XGBoostJob, Katib Experiment, Argo Workflow/CronWorkflow/WorkflowTemplate and
+Rollout, Seldon, Knative Service; other kinds: any pod spec under spec), each with every NetworkPolicy, PodDisruptionBudget,
+autoscaler, Namespace and signature policy of all inputs. Objects that may hold a workload but cannot be evaluated (a pod the
+KServe controller builds from a storageUri, a TrainJob, an Argo resource template) are listed on stderr as
+FILE#KIND/NAME: not evaluated: REASON and in the report's notEvaluated. Waivers are read from the annotation
+compliance.cdk-compliant-ml.io/waivers.
 CloudFormation: JSON or YAML templates (short-form intrinsics such as !Ref, !GetAtt, !Sub, !Join); every
 AWS::ECS::TaskDefinition is evaluated with the AWS::ECS::Service that runs it. Waivers are read from the resource metadata
 key cdk-compliant-ml.
@@ -39,7 +46,9 @@ Options:
   --format FORMAT   what to print on stdout: table (default), json or markdown
   -o, --outdir DIR  where to write ${REPORT_JSON_FILE} and ${REPORT_MARKDOWN_FILE} (default: the current directory)
   --no-report       do not write the report files
-  --enforce         exit with code 1 when a control is violated
+  --enforce         exit with code 1 when a control is violated or unverified, or an object was not evaluated
+  --allow-unevaluated
+                    with --enforce: objects that were not evaluated (still listed) do not fail the check
   --build-arg NAME=VALUE
                     a Dockerfile build argument, as for docker build (repeatable; NAME alone takes the value from
                     the environment): resolves the ARGs used in FROM, COPY --from, LABEL and USER
@@ -52,7 +61,7 @@ FILE:LINE: error: MESSAGE on stderr; the other files and documents are still che
 
 Exit codes:
   0  no input problems, and no violations (or violations without --enforce)
-  1  --enforce and at least one violated control
+  1  --enforce and at least one violated or unverified control, or a not-evaluated object without --allow-unevaluated
   2  usage error
   3  some inputs could not be read or were malformed (wins over 1)
 `;
@@ -70,6 +79,7 @@ export function checkCommand(argv: string[], io: CliIo): number {
     'outdir': { type: 'value', short: 'o' },
     'no-report': { type: 'flag' },
     'enforce': { type: 'flag' },
+    'allow-unevaluated': { type: 'flag' },
     'build-arg': { type: 'list' },
     'quiet': { type: 'flag', short: 'q' },
     'help': { type: 'flag', short: 'h' },
@@ -84,6 +94,9 @@ export function checkCommand(argv: string[], io: CliIo): number {
   }
   if (args.positionals.length === 0) {
     throw new UsageError('check needs at least one PATH (a file, a directory or - for stdin)');
+  }
+  if (args.flags.has('allow-unevaluated') && !args.flags.has('enforce')) {
+    throw new UsageError('--allow-unevaluated only applies with --enforce');
   }
   if (args.flags.has('no-report') && args.values.has('outdir')) {
     throw new UsageError('--outdir and --no-report exclude each other');
@@ -115,7 +128,11 @@ export function checkCommand(argv: string[], io: CliIo): number {
     io.stderr(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: error: ${p.message}\n`);
   }
 
-  const report = ComplianceReport.fromWorkloads(evaluated.entries);
+  for (const n of evaluated.notEvaluated) {
+    io.stderr(`${n.path}: not evaluated: ${n.kind}: ${n.reason}\n`);
+  }
+
+  const report = ComplianceReport.fromWorkloads(evaluated.entries, evaluated.notEvaluated);
   const outdir = args.values.get('outdir') ?? '.';
   if (!args.flags.has('no-report')) {
     writeReportFiles(outdir, report);
@@ -126,32 +143,40 @@ export function checkCommand(argv: string[], io: CliIo): number {
   const violatedWorkloads = new Set(violations.map((v) => v.path)).size;
   progress.info(`cdk-compliant-ml check: ${evaluated.entries.length} workloads in ${expanded.files.length} files`
     + ` (${evaluated.skipped} other objects skipped): ${violations.length} violated controls in ${violatedWorkloads} workloads,`
-    + ` ${problems.length} input problems`
+    + ` ${problems.length} input problems, ${evaluated.notEvaluated.length} objects not evaluated`
     + (args.flags.has('no-report') ? '' : `; wrote ${path.join(outdir, REPORT_JSON_FILE)} and ${path.join(outdir, REPORT_MARKDOWN_FILE)}`));
   if (problems.length > 0) {
     return ExitCode.INPUT;
   }
-  return args.flags.has('enforce') && violations.length > 0 ? ExitCode.VIOLATIONS : ExitCode.OK;
+  const unevaluatedFail = evaluated.notEvaluated.length > 0 && !args.flags.has('allow-unevaluated');
+  return args.flags.has('enforce') && (violations.length > 0 || unevaluatedFail) ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
 
 /** The documents, split into Kubernetes objects and CloudFormation templates, evaluated. @internal */
-export function evaluateDocuments(documents: InputDocument[]): { entries: WorkloadReport[]; problems: InputProblem[]; skipped: number } {
+export function evaluateDocuments(documents: InputDocument[]):
+{ entries: WorkloadReport[]; notEvaluated: NotEvaluatedObject[]; problems: InputProblem[]; skipped: number } {
   const problems: InputProblem[] = [];
   const objects: Array<{ doc: InputDocument; obj: Manifest; at: Array<string | number> }> = [];
   const templates: InputDocument[] = [];
   const problem = (doc: InputDocument, at: Array<string | number>, message: string) =>
     problems.push({ file: doc.file, line: doc.lineOf(at), message });
+  // a List (kubectl's kind: List, or any *List with items) is flattened, also a List inside a List
+  const addObject = (doc: InputDocument, obj: any, at: Array<string | number>, depth = 0): void => {
+    if (depth < 16 && obj && typeof obj === 'object' && typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+      obj.items.forEach((item: unknown, i: number) => addObject(doc, item, [...at, 'items', i], depth + 1));
+    } else {
+      objects.push({ doc, obj, at });
+    }
+  };
 
   for (const doc of documents) {
     const v = doc.value;
     if (Array.isArray(v)) {
-      v.forEach((item, i) => objects.push({ doc, obj: item, at: [i] }));
+      v.forEach((item, i) => addObject(doc, item, [i]));
     } else if (v && typeof v === 'object' && ('Resources' in v || 'AWSTemplateFormatVersion' in v)) {
       templates.push(doc);
-    } else if (v && typeof v === 'object' && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
-      v.items.forEach((item: unknown, i: number) => objects.push({ doc, obj: item as Manifest, at: ['items', i] }));
     } else {
-      objects.push({ doc, obj: v, at: [] });
+      addObject(doc, v, []);
     }
   }
 
@@ -165,19 +190,20 @@ export function evaluateDocuments(documents: InputDocument[]): { entries: Worklo
       valid.push(o);
     }
   }
-  const all = valid.map((o) => o.obj);
+  const index = K8sObjectIndex.of(valid.map((o) => o.obj));
   const entries: WorkloadReport[] = [];
+  const notEvaluated: NotEvaluatedObject[] = [];
   let skipped = 0;
   for (const { doc, obj, at } of valid) {
-    if (!isPodTemplateKind(obj.apiVersion, obj.kind)) {
-      skipped++;
-      continue;
-    }
     try {
       const annotationPath = [...at, 'metadata', 'annotations', WAIVERS_ANNOTATION];
-      const found = manifestWorkloadEntry(doc.file, obj, all, doc.lineOf(annotationPath));
+      const found = manifestObjectWorkloads(doc.file, obj, index, doc.lineOf(annotationPath));
       found.problems.forEach((message) => problem(doc, annotationPath, `${obj.kind} ${obj.metadata?.name}: ${message}`));
-      entries.push(found.entry);
+      entries.push(...found.workloads);
+      notEvaluated.push(...found.notEvaluated);
+      if (found.workloads.length === 0 && found.notEvaluated.length === 0) {
+        skipped++;
+      }
     } catch (e) {
       problem(doc, at, `cannot evaluate ${obj.kind} ${obj.metadata?.name}: ${(e as Error).message}`);
     }
@@ -212,7 +238,7 @@ export function evaluateDocuments(documents: InputDocument[]): { entries: Worklo
       problem(doc, ['Resources'], `cannot evaluate the template: ${(e as Error).message}`);
     }
   }
-  return { entries, problems, skipped };
+  return { entries, notEvaluated, problems, skipped };
 }
 
 // The built-in API groups and their kinds: an object of one of these groups with another kind is a typo (or a kind the
@@ -332,7 +358,9 @@ export function renderTable(report: ComplianceReport): string {
       count(w, ControlStatus.ENFORCED, ControlStatus.EQUIVALENT, ControlStatus.RUNTIME_MANAGED), count(w, ControlStatus.EXTERNAL)]);
   }
   if (json.workloads.length === 0) {
-    return 'No workloads found.\n';
+    const unevaluated = report.notEvaluated.length;
+    return unevaluated > 0 ? `No workloads evaluated: ${unevaluated} object${unevaluated === 1 ? '' : 's'} that may hold workloads could not be evaluated (listed on stderr).\n`
+      : 'No workloads found.\n';
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());

@@ -105,7 +105,8 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.SERVICE,
-    kubernetes: '`strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}`, `minReadySeconds`, `progressDeadlineSeconds`.',
+    kubernetes: '`strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}`, `minReadySeconds`, `progressDeadlineSeconds`. '
+      + 'Kubernetes has no automatic rollback: a failing rollout stalls, the progress deadline marks it failed and the old ReplicaSet keeps serving.',
     ecs: '`DeploymentConfiguration: {MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: {Enable: true, Rollback: true}}`.',
     externalRules: [
       { standard: 'kube-score', id: 'deployment-strategy' },
@@ -143,7 +144,7 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'orchestration',
     scope: ControlScope.JOB,
-    kubernetes: '`Job.spec.backoffLimit` (2-3), `template.spec.restartPolicy: Never` and a `podFailurePolicy`; '
+    kubernetes: '`Job.spec.backoffLimit` 0-6 (e.g. 2-3; API default 6), `template.spec.restartPolicy: Never` and (recommended) a `podFailurePolicy`; '
       + 'CronJob: `concurrencyPolicy: Forbid`.',
     ecs: 'AWS Batch `JobDefinition.RetryStrategy.Attempts` (with `EvaluateOnExit`), or Step Functions `Retry` on `ecs:runTask.sync`.',
     externalRules: [
@@ -174,7 +175,7 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 19(1)', 'Art. 26(6)'],
     practice: 'orchestration',
     scope: ControlScope.JOB,
-    kubernetes: '`ttlSecondsAfterFinished` present and not shorter than the configured harvest window (e.g. 86400).',
+    kubernetes: '`ttlSecondsAfterFinished` not shorter than the configured harvest window (default 86400); 0 deletes the evidence; unset keeps the Job.',
     ecs: 'n/a: task metadata expires, so evidence comes from the logs and the Step Functions execution history.',
     externalRules: [],
   },

@@ -156,7 +156,11 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
     dockerfile: '',
   },
   'NET-1': {
-    kubernetes: '',
+    kubernetes: 'Every NetworkPolicy of the workload\'s namespace whose podSelector selects its pod labels counts, ours or '
+      + 'foreign ({} selects all); their union decides. Enforced when they restrict Ingress (policyTypes default: '
+      + 'always) and Egress (default: only when egress rules exist) and no rule admits every peer: no from/to or an '
+      + 'empty list, a peer {}, ipBlock 0.0.0.0/0 or ::/0 without except, or namespaceSelector {} without podSelector '
+      + '(ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule.',
     ecs: '`AssignPublicIp` is not ENABLED, and every security group of the tasks (`AwsvpcConfiguration.SecurityGroups` '
       + 'of the service, or of each runTask state of a job) is in this template with, counting its inline rules and '
       + 'every `AWS::EC2::SecurityGroupIngress`/`SecurityGroupEgress` resource whose `GroupId` targets it: no ingress '
@@ -177,17 +181,27 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'unverified.',
   },
   'AVL-1': {
-    kubernetes: '',
+    kubernetes: 'At least 2 replicas at runtime: an autoscaler targeting the workload (HPA scaleTargetRef apiVersion/kind/name '
+      + 'in its namespace, or a KEDA ScaledObject) overrides spec.replicas, so its minimum decides (minReplicas default '
+      + '1, minReplicaCount default 0); two autoscalers on one workload are violated. A bare Pod is violated; a '
+      + 'DaemonSet is not-applicable (one pod per eligible node); replicas managed by a custom-resource controller, or '
+      + 'a value the output cannot read, are unverified.',
     ecs: '`DesiredCount` (not set: 1) >= 2 and every `ApplicationAutoScaling::ScalableTarget` of the service has '
       + '`MinCapacity` >= 2 → enforced; fewer → violated; an intrinsic → unverified.',
   },
   'AVL-2': {
-    kubernetes: '',
+    kubernetes: 'Exactly one PodDisruptionBudget of the namespace selects the pod labels (matchLabels and matchExpressions), '
+      + 'allowing at least one voluntary disruption without blocking all. maxUnavailable 0 or "0%", minAvailable >= the '
+      + 'replica count (the autoscaler minimum when one targets it) or "100%", minAvailable 0, or neither field: '
+      + 'violated. More than one selecting PDB: violated (eviction refuses). None: violated (unverified for pods a '
+      + 'custom-resource controller labels and runs). DaemonSet: not-applicable.',
     ecs: '`DeploymentConfiguration.MinimumHealthyPercent` >= 100 (not set: the ECS default 100) → equivalent (ECS has no '
       + 'PodDisruptionBudget); less → violated; an intrinsic → unverified.',
   },
   'AVL-3': {
-    kubernetes: '',
+    kubernetes: 'topologySpreadConstraints on topology.kubernetes.io/zone and on kubernetes.io/hostname plus a podAntiAffinity '
+      + 'term (required or preferred) on the hostname or zone, each with a labelSelector that selects the workload\'s '
+      + 'own pod labels (a selector that misses them spreads nothing); otherwise violated. DaemonSet: not-applicable.',
     ecs: 'The service\'s subnets are subnets of this template in at least two zones, `AvailabilityZoneRebalancing` is '
       + 'ENABLED (off Fargate also a `PlacementStrategies` spread on attribute:ecs.availability-zone), and each task '
       + 'subnet\'s egress stays in its own zone: its route table\'s 0.0.0.0/0 route goes to a NAT gateway in a public '
@@ -198,7 +212,11 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'violated; subnets, zones, route tables or NAT gateways outside the template → unverified.',
   },
   'AVL-4': {
-    kubernetes: '',
+    kubernetes: 'Deployment: RollingUpdate with maxUnavailable 0 (or "0%") and maxSurge > 0, and a progressDeadlineSeconds (API '
+      + 'default 600). Kubernetes has no automatic rollback: enforced means a zero-downtime rollout in which a failing '
+      + 'ReplicaSet stalls, the deadline marks it failed and the old ReplicaSet keeps serving. Recreate, StatefulSet, '
+      + 'ReplicaSet, ReplicationController, bare Pod: violated; a DaemonSet needs the same rollingUpdate values; '
+      + 'controller-run rollouts (Argo Rollout, CRDs): unverified.',
     ecs: '`DeploymentController` ECS (not set: ECS), `MinimumHealthyPercent` >= 100 (not set: 100), `MaximumPercent` > '
       + '100 (not set: 200) and `DeploymentCircuitBreaker` Enable and Rollback true → enforced; otherwise violated; an '
       + 'intrinsic → unverified.',
@@ -222,18 +240,25 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + '→ not-applicable (JOB-2 bounds them).',
   },
   'JOB-1': {
-    kubernetes: '',
+    kubernetes: 'backoffLimit an integer 0..6 (unset: the API default 6) and the pod template\'s restartPolicy Never; OnFailure '
+      + 'is violated (it restarts in place, losing the failed pod, and podFailurePolicy needs Never). A '
+      + 'podFailurePolicy is recommended, not required: its actions are named in the evidence. Jobs run by a '
+      + 'custom-resource controller (Argo, Kubeflow, KubeRay): unverified.',
     ecs: 'Every Step Functions `ecs:runTask` state of this template that runs the task definition (by reference or by '
       + 'its `Family`) uses `.sync` and has a `Retry` with `MaxAttempts` 1..10 → enforced; otherwise, or when no state '
       + 'runs it, violated.',
   },
   'JOB-2': {
-    kubernetes: '',
+    kubernetes: 'activeDeadlineSeconds an integer > 0 on the Job (a CronJob\'s on its jobTemplate); unset or 0 is violated; a '
+      + 'value the output cannot read, or a job run by a custom-resource controller, is unverified.',
     ecs: 'Every such state (or its state machine) has `TimeoutSeconds` > 0 and uses `.sync` → enforced; otherwise, or '
       + 'when no state runs it, violated.',
   },
   'JOB-3': {
-    kubernetes: '',
+    kubernetes: 'ttlSecondsAfterFinished >= the evidence-harvest window (ours: evidenceHarvestWindow; foreign Jobs: its default '
+      + '86400 s); 0 or shorter deletes the evidence: violated. Unset: the TTL controller never deletes the Job: '
+      + 'enforced, stated in the evidence. A CronJob history limit of 0 deletes finished Jobs: violated. '
+      + 'Custom-resource jobs: unverified.',
     ecs: 'Every such state machine logs at level ALL to a log group of this template kept >= 184 days (or never '
       + 'expiring) → equivalent (the execution history outlives the expiring task metadata); otherwise violated; no '
       + 'runner → not-applicable.',
@@ -296,7 +321,12 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'none → external (a registry or CI setting).',
   },
   'REG-3': {
-    kubernetes: '',
+    kubernetes: 'A signature policy counts when it reaches the Pods of the workload\'s namespace and enforces: Kyverno '
+      + 'ClusterPolicy or Policy (own namespace) verifyImages with attestors, match covering Pod or the workload\'s '
+      + 'kind (kinds, namespaces, namespaceSelector with the Namespace in the output, selector; exclude/preconditions '
+      + 'cannot skip it), Enforce action; sigstore ClusterImagePolicy mode enforce in a Namespace of the output '
+      + 'labelled policy.sigstore.dev/include=true. Enforced when such policies cover every image (init and sidecars '
+      + 'too); otherwise external with what is missing.',
     ecs: 'Always external: ECS has no native signature verification; a pipeline gate or a service lifecycle hook must '
       + 'verify the images.',
   },

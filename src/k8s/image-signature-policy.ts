@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Manifest, PodView } from './checks/manifest';
+import { PodView } from './checks/manifest';
+import { K8sObjectIndex } from './checks/object-index';
+import { Verification, verificationsFor } from './checks/signature-policy-match';
 import { Finding } from '../compliance/finding';
 import { ControlStatus } from '../compliance/report-model';
 import { describe, propError, requireInteger } from '../core/errors';
@@ -276,98 +278,6 @@ function workloadImages(scope: IConstruct): ImageReference[] {
     .filter((i): i is ImageReference => i instanceof ImageReference);
 }
 
-let collectionCache: WeakMap<Chart, Manifest[]> | undefined;
-
-/**
- * Runs `body` with the signature policies of each chart found and rendered at most once (the report of an app with N
- * workloads would otherwise walk and render every chart N times).
- *
- * @internal
- */
-export function withSignaturePolicyCache<T>(body: () => T): T {
-  const previous = collectionCache;
-  collectionCache = previous ?? new WeakMap();
-  try {
-    return body();
-  } finally {
-    collectionCache = previous;
-  }
-}
-
-/**
- * The signature policies (Kyverno ClusterPolicy, sigstore ClusterImagePolicy) of the chart `scope` is in, rendered; cluster-scoped
- * policies apply to every workload of the chart, so the report of each workload is evaluated with them.
- *
- * @internal
- */
-export function chartSignaturePolicies(scope: IConstruct): Manifest[] {
-  let chart: Chart;
-  try {
-    chart = Chart.of(scope);
-  } catch {
-    return [];
-  }
-  const cached = collectionCache?.get(chart);
-  if (cached) {
-    return cached;
-  }
-  const found = chart.node.findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && isSignaturePolicy(c.apiVersion, c.kind))
-    .map((o) => o.toJson());
-  collectionCache?.set(chart, found);
-  return found;
-}
-
-function isSignaturePolicy(apiVersion: unknown, kind: unknown): boolean {
-  // the kind first: it rules out almost every object without splitting its apiVersion
-  return (kind === 'ClusterPolicy' || kind === 'ClusterImagePolicy') && typeof apiVersion === 'string'
-    && (kind === 'ClusterPolicy' ? apiVersion.startsWith('kyverno.io/') : apiVersion.startsWith('policy.sigstore.dev/'));
-}
-
-/** One way a policy object verifies images: its patterns, whether it blocks, and where in the object it sits. */
-interface Verification {
-  readonly policy: string;
-  readonly path: string;
-  readonly patterns: string[];
-  readonly engine: SignatureEngine;
-  readonly enforcing: boolean;
-  readonly mode: string;
-}
-
-function verificationsOf(o: Manifest): Verification[] {
-  const name = `${o.kind} ${o.metadata?.name ?? '(unnamed)'}`;
-  const spec = o.spec ?? {};
-  if (String(o.apiVersion).startsWith('kyverno.io/')) {
-    const out: Verification[] = [];
-    (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule: any, i: number) => {
-      (Array.isArray(rule?.verifyImages) ? rule.verifyImages : []).forEach((v: any, j: number) => {
-        const attested = (v?.attestors ?? []).some((a: any) => (a?.entries ?? []).length > 0);
-        if (!attested || v.required === false) {
-          return;
-        }
-        const mode = String(v.failureAction ?? spec.validationFailureAction ?? 'Audit');
-        const patterns = Array.isArray(v.imageReferences) ? v.imageReferences : typeof v.image === 'string' ? [v.image] : [];
-        out.push({
-          policy: name,
-          path: `spec.rules[${i}].verifyImages[${j}].imageReferences`,
-          patterns,
-          engine: SignatureEngine.KYVERNO,
-          enforcing: mode.toLowerCase() === 'enforce',
-          mode,
-        });
-      });
-    });
-    return out;
-  }
-  const authorities = Array.isArray(spec.authorities) ? spec.authorities : [];
-  if (!authorities.some((a: any) => a?.key || a?.keyless)) {
-    return [];
-  }
-  const mode = String(spec.mode ?? 'enforce');
-  const patterns = (Array.isArray(spec.images) ? spec.images : []).map((i: any) => i?.glob).filter((g: unknown) => typeof g === 'string');
-  return [{ policy: name, path: 'spec.images[*].glob', patterns, engine: SignatureEngine.SIGSTORE, enforcing: mode === 'enforce', mode }];
-}
-
 /**
  * True when an image pattern of the engine matches an image reference as written in a pod spec.
  *
@@ -405,40 +315,49 @@ function candidates(image: string, engine: SignatureEngine): string[] {
 }
 
 /**
- * REG-3 for a workload: `enforced` when every regular container image is covered by an enforcing signature policy among `all`
- * (Kyverno ClusterPolicy `verifyImages` in Enforce mode, sigstore ClusterImagePolicy in enforce mode), with the policy as evidence;
- * `external` otherwise (verification is then a cluster setting this app does not show). Native sidecars and init containers
- * are named in the evidence when no policy covers them; their publishers sign them with other keys.
+ * REG-3, the verdict rule of src/compliance/verdict-rules.ts: "A signature policy counts when it reaches the Pods of the
+ * workload's namespace and enforces: Kyverno ClusterPolicy or Policy (own namespace) verifyImages with attestors, match
+ * covering Pod or the workload's kind (kinds, namespaces, namespaceSelector with the Namespace in the output, selector;
+ * exclude/preconditions cannot skip it), Enforce action; sigstore ClusterImagePolicy mode enforce in a Namespace of the output
+ * labelled policy.sigstore.dev/include=true. Enforced when such policies cover every image (init and sidecars too); otherwise
+ * external with what is missing."
  *
  * @internal
  */
-export function signatureFinding(p: PodView, all: Manifest[]): Finding {
-  const verifications = all.filter((o) => isSignaturePolicy(o.apiVersion, o.kind)).flatMap(verificationsOf);
+export function signatureFinding(p: PodView, index: K8sObjectIndex): Finding {
+  const verifications = verificationsFor(p, index);
   if (verifications.length === 0) {
     return { id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: ['no admission policy verifies image signatures in this app'] };
   }
-  const covering = (image: string, enforcing: boolean) => verifications.find((v) => v.enforcing === enforcing
-    && v.patterns.some((pat: string) => typeof pat === 'string' && patternMatches(pat, image, v.engine)));
+  const engineOf = (v: Verification) => (v.engine === 'kyverno' ? SignatureEngine.KYVERNO : SignatureEngine.SIGSTORE);
+  const matching = (image: string) => verifications.filter((v) => v.patterns.some((pat) => patternMatches(pat, image, engineOf(v)))
+    && !v.skipPatterns.some((pat) => patternMatches(pat, image, engineOf(v))));
   const good: string[] = [];
   const missing: string[] = [];
-  const sidecars: string[] = [];
-  for (const { c, path, init } of p.containers) {
+  for (const { c, path } of p.containers) {
     const image = String(c.image ?? '');
-    const v = covering(image, true);
-    if (v) {
-      good.push(`${v.policy} ${v.path}=${describe(v.patterns)} covers ${p.kind} ${p.name} ${path}.image=${describe(image)}`
-        + (v.engine === SignatureEngine.SIGSTORE ? ' (in namespaces labelled policy.sigstore.dev/include=true)' : ''));
-    } else if (init) {
-      sidecars.push(`${p.kind} ${p.name} ${path}.image=${describe(image)} is not covered by a signature policy of this app`);
+    const at = `${p.kind} ${p.name} ${path}.image=${describe(image)}`;
+    const found = matching(image);
+    const covering = found.find((v) => v.enforcing && v.applicability.applies === 'yes');
+    if (covering) {
+      good.push(`${covering.policy} ${covering.path}=${describe(covering.patterns)} covers ${at}${covering.applicability.reason}`);
+      continue;
+    }
+    const pending = found.find((v) => v.enforcing && v.applicability.applies === 'unknown');
+    const audit = found.find((v) => !v.enforcing && v.applicability.applies !== 'no');
+    const elsewhere = found.find((v) => v.applicability.applies === 'no');
+    if (pending) {
+      missing.push(`${pending.policy} would cover ${at}, but: ${pending.applicability.reason}`);
+    } else if (audit) {
+      missing.push(`${audit.policy} covers ${at} in ${audit.mode} mode only, so unsigned images still run`);
+    } else if (elsewhere) {
+      missing.push(`${elsewhere.policy} does not reach ${at}: ${elsewhere.applicability.reason}`);
     } else {
-      const audit = covering(image, false);
-      missing.push(audit
-        ? `${audit.policy} covers ${p.kind} ${p.name} ${path}.image=${describe(image)} in ${audit.mode} mode only, so unsigned images still run`
-        : `${p.kind} ${p.name} ${path}.image=${describe(image)}: no signature policy of this app covers it (${verifications.map((x) => x.policy).join(', ')} exist)`);
+      missing.push(`${at}: no signature policy of this app covers it (${[...new Set(verifications.map((x) => x.policy))].join(', ')} exist)`);
     }
   }
   if (missing.length > 0 || good.length === 0) {
-    return { id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: [...missing, ...sidecars] };
+    return { id: 'REG-3', status: ControlStatus.EXTERNAL, evidence: missing };
   }
-  return { id: 'REG-3', status: ControlStatus.ENFORCED, evidence: [...good, ...sidecars] };
+  return { id: 'REG-3', status: ControlStatus.ENFORCED, evidence: good };
 }

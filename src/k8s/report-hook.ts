@@ -1,11 +1,11 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { annotationWaivers, foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { objectWorkloads } from './checks/foreign';
 import { Manifest } from './checks/manifest';
-import { withSignaturePolicyCache } from './image-signature-policy';
-import { registerCollector } from '../compliance/collector';
+import { K8sObjectIndex } from './checks/object-index';
+import { CollectedWorkloads, registerCollector } from '../compliance/collector';
 import { ComplianceReport } from '../compliance/compliance-report';
-import { Backend, WorkloadReport } from '../compliance/report-model';
+import { Backend, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
 import { complianceModeOf, modeErrors, writeReportFiles } from '../compliance/report-output';
 
 /**
@@ -25,68 +25,119 @@ function isReportingWorkload(c: IConstruct): c is ReportingWorkload {
   return (c as unknown as Record<symbol, unknown>)[K8S_WORKLOAD_BRAND] === true;
 }
 
-/** The ApiObjects of one chart, rendered at most once per collection. */
-class ChartObjects {
-  public readonly objects: ApiObject[] = [];
-  private rendered?: Manifest[];
-
-  public json(): Manifest[] {
-    this.rendered ??= this.objects.map((o) => o.toJson());
-    return this.rendered;
-  }
-}
-
 /**
- * The report entries of every Kubernetes workload below `root`: each construct of this library (its own `complianceEntry()`)
- * and each foreign ApiObject with a pod template that is not inside one of ours (raw `ApiObject`s, `k8s.Kube*` L1s and the
- * objects of cdk8s-plus L2s alike), evaluated against the objects of its chart.
- *
- * One walk of the tree; each chart with a foreign workload is rendered once, so the cost grows linearly with the app.
+ * One evaluation of an app: every ApiObject of the tree (all charts), rendered once and indexed once
+ * (NetworkPolicies, PodDisruptionBudgets, autoscalers, ServiceAccounts, Namespaces, signature policies), so each workload is
+ * evaluated with every object of the app in time linear in the number of objects.
  *
  * @internal
  */
-export function collectK8sWorkloads(root: IConstruct): WorkloadReport[] {
-  return withSignaturePolicyCache(() => collectUncached(root));
-}
+export class K8sAppObjects {
+  /** Every ApiObject of the app that renders, indexed; an object whose rendering throws is left out and listed. */
+  public readonly index: K8sObjectIndex;
+  /** The ApiObjects whose rendering threw, with the message (the collector turns them into one error). */
+  public readonly unrenderable: Array<{ obj: ApiObject; message: string }> = [];
+  private readonly rendered = new Map<ApiObject, Manifest>();
+  private readonly claimed = new Set<ApiObject>();
 
-function collectUncached(root: IConstruct): WorkloadReport[] {
-  const entries: WorkloadReport[] = [];
-  const charts = new Map<IConstruct, ChartObjects>();
-  const foreign: Array<{ chart: ChartObjects; index: number; obj: ApiObject }> = [];
-  const visit = (c: IConstruct, chart: ChartObjects | undefined, insideOurs: boolean): void => {
-    let current = chart;
-    if (Chart.isChart(c)) {
-      current = new ChartObjects();
-      charts.set(c, current);
-    }
-    let inside = insideOurs;
-    if (isReportingWorkload(c)) {
-      entries.push(c.complianceEntry());
-      inside = true;
-    }
-    if (current && ApiObject.isApiObject(c)) {
-      current.objects.push(c);
-      if (!inside && isPodTemplateKind(c.apiVersion, c.kind)) {
-        foreign.push({ chart: current, index: current.objects.length - 1, obj: c });
+  constructor(public readonly objects: ApiObject[]) {
+    const manifests: Manifest[] = [];
+    for (const obj of objects) {
+      try {
+        const json = obj.toJson();
+        this.rendered.set(obj, json);
+        manifests.push(json);
+      } catch (e) {
+        this.unrenderable.push({ obj, message: (e as Error).message });
       }
     }
-    for (const child of c.node.children) {
-      visit(child, current, inside);
-    }
-  };
-  visit(root, undefined, false);
-  for (const { chart, index, obj } of foreign) {
-    const all = chart.json();
-    const found = annotationWaivers(all[index]);
-    if (found.problems.length > 0) {
-      throw new Error(`${obj.node.path}: ${found.problems.join('; ')}`);
-    }
-    entries.push(foreignWorkloadEntry(obj.node.path, all[index], all, found.waivers, `manifest annotation of ${obj.node.path}`));
+    this.index = K8sObjectIndex.of(manifests);
   }
-  return entries;
+
+  /** The rendered JSON of one of the app's objects (rendered now if it is not one of them). */
+  public jsonOf(obj: ApiObject): Manifest {
+    return this.rendered.get(obj) ?? obj.toJson();
+  }
+
+  /** Marks an object as reported by one of our constructs, so the collector does not report it again as foreign. */
+  public claim(obj: ApiObject): void {
+    this.claimed.add(obj);
+  }
+
+  /** True when the object rendered (it is then indexed). */
+  public isRendered(obj: ApiObject): boolean {
+    return this.rendered.has(obj);
+  }
+
+  /** True when one of our constructs reported the object. */
+  public isClaimed(obj: ApiObject): boolean {
+    return this.claimed.has(obj);
+  }
 }
 
-registerCollector({ backend: Backend.KUBERNETES, collect: (root) => ({ workloads: collectK8sWorkloads(root), notEvaluated: [] }) });
+/** The collection in progress (set by `collectK8sWorkloads` while it asks our constructs for their entries). */
+let activeCollection: { root: IConstruct; objects: K8sAppObjects } | undefined;
+
+/**
+ * The objects of the app that contains `scope`: those of the collection in progress, or (a construct's `complianceEntry()`
+ * called on its own) every ApiObject of the app, rendered and indexed for this call.
+ *
+ * @internal
+ */
+export function appObjectsOf(scope: IConstruct): K8sAppObjects {
+  const root = scope.node.root;
+  if (activeCollection && activeCollection.root === root) {
+    return activeCollection.objects;
+  }
+  return new K8sAppObjects(root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)));
+}
+
+/**
+ * The report entries of every Kubernetes workload below `root`, and the objects that may hold a workload but were not
+ * evaluated: each construct of this library (its own `complianceEntry()`, for the workload object it renders), and every other
+ * ApiObject of the tree, wherever it sits (a raw `ApiObject`, a `k8s.Kube*` L1, a cdk8s-plus L2, a custom resource, also one
+ * created inside one of our constructs), through pod-spec discovery. Every workload is evaluated with every object of the app,
+ * across all charts.
+ *
+ * One walk of the tree; every object is rendered once per collection and indexed once, so the cost grows linearly with the app.
+ *
+ * @internal
+ */
+export function collectK8sWorkloads(root: IConstruct): CollectedWorkloads {
+  const all = root.node.findAll();
+  const objects = new K8sAppObjects(all.filter((c): c is ApiObject => ApiObject.isApiObject(c)));
+  const previous = activeCollection;
+  activeCollection = { root, objects };
+  try {
+    const workloads: WorkloadReport[] = [];
+    for (const c of all) {
+      if (isReportingWorkload(c)) {
+        workloads.push(c.complianceEntry());
+      }
+    }
+    if (objects.unrenderable.length > 0) {
+      // an object that cannot render cannot be judged either; cdk8s would fail on it when writing the manifests
+      throw new Error(objects.unrenderable.map(({ obj, message }) => `${obj.node.path}: ${message}`).join('; '));
+    }
+    const notEvaluated: NotEvaluatedObject[] = [];
+    for (const obj of objects.objects) {
+      if (objects.isClaimed(obj) || !objects.isRendered(obj)) {
+        continue;
+      }
+      const found = objectWorkloads(obj.node.path, objects.jsonOf(obj), objects.index, `manifest annotation of ${obj.node.path}`);
+      if (found.problems.length > 0) {
+        throw new Error(`${obj.node.path}: ${found.problems.join('; ')}`);
+      }
+      workloads.push(...found.workloads);
+      notEvaluated.push(...found.notEvaluated);
+    }
+    return { workloads, notEvaluated };
+  } finally {
+    activeCollection = previous;
+  }
+}
+
+registerCollector({ backend: Backend.KUBERNETES, collect: (root) => collectK8sWorkloads(root) });
 
 /** Per-app state of the hook: inside one `synth()`/`synthYaml()` the report is built once and warnings print once. */
 interface HookState {

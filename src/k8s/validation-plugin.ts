@@ -2,11 +2,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { annotationWaivers, foreignWorkloadEntry, isPodTemplateKind } from './checks/foreign';
+import { annotationWaivers, foreignWorkloadEntry, objectWorkloads } from './checks/foreign';
 import { Manifest } from './checks/manifest';
+import { K8sObjectIndex } from './checks/object-index';
 import { ControlCatalogue } from '../compliance/catalogue';
 import { ComplianceMode } from '../compliance/collector';
-import { ControlStatus, WorkloadReport } from '../compliance/report-model';
+import { ControlStatus, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
+
+const NOT_EVALUATED_RULE = 'NOT-EVALUATED objects that may hold workloads';
 
 /**
  * Options of `CdkCompliantMlValidation`, given as `properties` of the validation in `cdk8s.yaml`.
@@ -22,9 +25,11 @@ export interface CdkCompliantMlValidationProps {
 }
 
 /**
- * A cdk8s-cli validation plugin: evaluates every workload with a pod template in the synthesized manifests (Pod,
- * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob), whatever produced it, with the checker of the
- * compliance report, and reports each violated control as a rule violation with the offending fields as locations.
+ * A cdk8s-cli validation plugin: evaluates every workload in the synthesized manifests, whatever produced it (Pod,
+ * Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, and the pod specs inside custom
+ * resources such as KServe, KubeRay, JobSet, Kubeflow, Argo and Seldon objects), with the checker of the compliance report,
+ * and reports each violated or unverified control as a rule violation with the offending fields as locations; objects that
+ * may hold a workload but could not be evaluated are one more rule.
  *
  * cdk8s-cli loads a plugin class by name from the module a `package` entry resolves to, and cannot address a submodule
  * (`k8s.X`); point `package` at this file instead (its version must equal the installed `cdk-compliant-ml`):
@@ -65,29 +70,37 @@ export class CdkCompliantMlValidation {
   public async validate(context: any): Promise<void> {
     const files: string[] = [...(context.manifests ?? [])];
     const load = manifestLoader();
-    const loaded = files.map((file) => ({ file, docs: load(file).filter((d: any) => d && typeof d === 'object') as Manifest[] }));
+    const loaded = files.map((file) => ({ file, docs: flattenLists(load(file)) }));
     // PodDisruptionBudgets, NetworkPolicies and autoscalers may sit in any file (e.g. one file per resource)
-    const all = loaded.flatMap((l) => l.docs);
+    const index = K8sObjectIndex.of(loaded.flatMap((l) => l.docs));
     const byRule = new Map<string, Array<{ resourceName: string; locations: string[]; manifestPath: string }>>();
     let workloads = 0;
     for (const { file, docs } of loaded) {
       for (const doc of docs) {
-        if (!isPodTemplateKind(doc.apiVersion, doc.kind)) {
-          continue;
-        }
-        workloads++;
         const name = String(doc.metadata?.name ?? '(unnamed)');
-        const { entry, problems } = manifestWorkloadEntry(file, doc, all);
-        if (problems.length > 0) {
-          throw new Error(`${file}: ${doc.kind} ${name}: ${problems.join('; ')}`);
+        const found = manifestObjectWorkloads(file, doc, index);
+        if (found.problems.length > 0) {
+          throw new Error(`${file}: ${doc.kind} ${name}: ${found.problems.join('; ')}`);
         }
-        for (const c of entry.controls.filter((r) => r.status === ControlStatus.VIOLATED)) {
-          const list = byRule.get(c.id) ?? [];
-          list.push({ resourceName: name, locations: c.evidence, manifestPath: file });
-          byRule.set(c.id, list);
+        workloads += found.workloads.length;
+        const base = `${file}#${doc.kind}/`;
+        const resourceName = (at: string) => (at.startsWith(base) ? at.slice(base.length) : at);
+        for (const entry of found.workloads) {
+          for (const c of entry.controls.filter((r) => r.status === ControlStatus.VIOLATED || r.status === ControlStatus.UNVERIFIED)) {
+            const list = byRule.get(c.id) ?? [];
+            list.push({ resourceName: resourceName(entry.path), locations: c.evidence, manifestPath: file });
+            byRule.set(c.id, list);
+          }
+        }
+        for (const n of found.notEvaluated) {
+          const list = byRule.get(NOT_EVALUATED_RULE) ?? [];
+          list.push({ resourceName: resourceName(n.path), locations: [`${n.kind}: ${n.reason}`], manifestPath: file });
+          byRule.set(NOT_EVALUATED_RULE, list);
         }
       }
     }
+    const notEvaluated = byRule.get(NOT_EVALUATED_RULE);
+    byRule.delete(NOT_EVALUATED_RULE);
     const ids = [...byRule.keys()].sort((a, b) => ControlCatalogue.orderOf(a) - ControlCatalogue.orderOf(b));
     for (const id of ids) {
       const control = ControlCatalogue.get(id);
@@ -98,7 +111,15 @@ export class CdkCompliantMlValidation {
         violatingResources: byRule.get(id)!,
       });
     }
-    const violations = ids.reduce((n, id) => n + byRule.get(id)!.length, 0);
+    if (notEvaluated) {
+      context.report.addViolation({
+        ruleName: NOT_EVALUATED_RULE,
+        recommendation: 'an object that may hold a workload could not be evaluated: its pods are built by a controller, or its pod spec is not readable',
+        fix: 'evaluate the objects the controller builds from it (their manifests, or the runtime it references)',
+        violatingResources: notEvaluated,
+      });
+    }
+    const violations = ids.reduce((n, id) => n + byRule.get(id)!.length, 0) + (notEvaluated?.length ?? 0);
     context.logger?.log?.(`cdk-compliant-ml: ${workloads} workloads in ${files.length} manifests, ${violations} violated controls`);
     const failed = violations > 0 && this.mode === ComplianceMode.ENFORCE;
     context.report.submit(failed ? 'failure' : 'success', {
@@ -134,10 +155,46 @@ function manifestLoader(): (file: string) => any[] {
  * @param annotationLine the line of the waivers annotation in the file, when known
  * @internal
  */
-export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[], annotationLine?: number):
+export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[] | K8sObjectIndex, annotationLine?: number):
 { entry: WorkloadReport; problems: string[] } {
   const name = String(doc.metadata?.name ?? '(unnamed)');
   const found = annotationWaivers(doc);
   const source = `manifest annotation at ${file}${annotationLine !== undefined ? `:${annotationLine}` : ''}`;
   return { entry: foreignWorkloadEntry(`${file}#${doc.kind}/${name}`, doc, all, found.waivers, source), problems: found.problems };
+}
+
+/**
+ * Every workload a manifest object holds (the object itself, or the pod specs of a custom resource), named
+ * `<file>#<kind>/<name>[/<location>]`, evaluated with every object of the inputs (`index`), and the places that may hold a
+ * workload but could not be evaluated. Shared by this plugin and `cdk-compliant-ml check`.
+ *
+ * @internal
+ */
+export function manifestObjectWorkloads(file: string, doc: Manifest, index: K8sObjectIndex, annotationLine?: number):
+{ workloads: WorkloadReport[]; notEvaluated: NotEvaluatedObject[]; problems: string[] } {
+  const name = String(doc.metadata?.name ?? '(unnamed)');
+  const source = `manifest annotation at ${file}${annotationLine !== undefined ? `:${annotationLine}` : ''}`;
+  return objectWorkloads(`${file}#${doc.kind}/${name}`, doc, index, source);
+}
+
+/**
+ * The objects of parsed documents, each `List` (a `kind` ending in List with `items`, kubectl's form) flattened, also a List
+ * inside a List.
+ *
+ * @internal
+ */
+export function flattenLists(docs: unknown[]): Manifest[] {
+  const out: Manifest[] = [];
+  const add = (doc: any, depth: number): void => {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      return;
+    }
+    if (depth < 16 && typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
+      doc.items.forEach((item: unknown) => add(item, depth + 1));
+      return;
+    }
+    out.push(doc);
+  };
+  docs.forEach((d) => add(d, 0));
+  return out;
 }

@@ -11,13 +11,13 @@ import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
-import { evaluateK8sWorkload } from './checks/workload-checks';
+import { DEFAULT_EVIDENCE_HARVEST_SECONDS } from './checks/job-rules';
+import { evaluateWorkload } from './checks/workload-checks';
 import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
-import { chartSignaturePolicies } from './image-signature-policy';
 import { LogDestination } from './log-destination';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { NetworkPeer } from './network';
-import { installK8sReportHook, K8S_WORKLOAD_BRAND, renderOncePerSynth } from './report-hook';
+import { appObjectsOf, installK8sReportHook, K8S_WORKLOAD_BRAND, renderOncePerSynth } from './report-hook';
 
 /**
  * The log shipping used when none is given: a Fluent Bit sidecar forwarding (Fluent Forward, plaintext inside the cluster)
@@ -120,15 +120,15 @@ export abstract class K8sWorkloadBase extends Construct {
     return images;
   }
 
-  /** @internal Builds the report entry from the rendered objects of this construct. */
+  /**
+   * @internal Builds the report entry of the construct's workload object, evaluated with every object of the app (all charts:
+   * foreign NetworkPolicies, PodDisruptionBudgets and autoscalers count as much as ours). Inside a collection the app's objects
+   * are rendered and indexed once for all constructs; called on its own, the app is indexed for this call.
+   */
   public _reportEntry(kind: string, workload: ApiObject, scope: ControlScope, model: ModelMetadata | undefined,
-    shipping: LogShipping, minJobTtlSeconds = 0): WorkloadReport {
-    // the construct's own objects, plus the cluster-scoped signature policies of its chart (REG-3)
-    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    const own = objects.map((o) => o.toJson());
-    const index = objects.indexOf(workload);
-    const rendered = index >= 0 ? own[index] : workload.toJson();
-    const all = [...own, ...chartSignaturePolicies(this)];
+    shipping: LogShipping, harvestSeconds = DEFAULT_EVIDENCE_HARVEST_SECONDS): WorkloadReport {
+    const app = appObjectsOf(this);
+    app.claim(workload);
     const path = this.node.path;
     return {
       path,
@@ -136,7 +136,7 @@ export abstract class K8sWorkloadBase extends Construct {
       backend: Backend.KUBERNETES,
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
-      controls: evaluateK8sWorkload(rendered, all, scope, this.waivers, minJobTtlSeconds, `construct ${path}`),
+      controls: evaluateWorkload(app.jsonOf(workload), { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
     };
   }
 }

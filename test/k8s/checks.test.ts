@@ -47,7 +47,7 @@ test('a non-compliant foreign Deployment violates every in-manifest control, wit
   ]));
   expect(r['SEC-9'].evidence[0]).toMatch(/env\[0\]\.name="DB_PASSWORD" \(its name denotes a secret and it has a literal value\)/);
   expect(r['META-2'].status).toBe(ControlStatus.NOT_APPLICABLE);
-  expect(r['AVL-2'].evidence).toEqual(['Deployment legacy: no PodDisruptionBudget selects its pods']);
+  expect(r['AVL-2'].evidence).toEqual(['Deployment legacy: no PodDisruptionBudget of namespace (unset) selects its pods']);
   expect(r['LOG-1'].status).toBe(ControlStatus.EXTERNAL);
 });
 
@@ -57,23 +57,24 @@ test('a waiver turns a violation into waived and keeps the evidence', () => {
 });
 
 test('PDB and NetworkPolicy in the same namespace count only when they select the pods', () => {
-  const pdb = { kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'legacy' } } } };
-  const otherPdb = { kind: 'PodDisruptionBudget', metadata: { name: 'q' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'other' } } } };
-  const zeroPdb = { kind: 'PodDisruptionBudget', metadata: { name: 'z' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'legacy' } } } };
-  const np = { kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
-  const ingressOnly = { kind: 'NetworkPolicy', metadata: { name: 'i' }, spec: { podSelector: { matchLabels: { app: 'legacy' } } } };
+  const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'legacy' } } } };
+  const otherPdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'q' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'other' } } } };
+  const zeroPdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'z' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'legacy' } } } };
+  const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const ingressOnly = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'i' }, spec: { podSelector: { matchLabels: { app: 'legacy' } } } };
   expect(results(bad, [bad, pdb, np])['AVL-2'].status).toBe(ControlStatus.ENFORCED);
   expect(results(bad, [bad, pdb, np])['NET-1'].status).toBe(ControlStatus.ENFORCED);
   expect(results(bad, [bad, otherPdb])['AVL-2'].status).toBe(ControlStatus.VIOLATED);
   expect(results(bad, [bad, zeroPdb])['AVL-2'].evidence[0]).toMatch(/maxUnavailable=0 blocks every voluntary disruption/);
-  expect(results(bad, [bad, ingressOnly])['NET-1'].evidence[0]).toMatch(/found Ingress/);
+  expect(results(bad, [bad, ingressOnly])['NET-1'].evidence[0]).toMatch(/no selecting NetworkPolicy restricts Egress \(i select its pods\)/);
 });
 
-test('jobs: missing backoff, deadline and TTL are violations; PRB-1 is not applicable', () => {
+test('jobs: OnFailure, no deadline and a TTL of 0 are violations; PRB-1 is not applicable', () => {
   const job = {
+    apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: 'train' },
-    spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'main', image: `x@sha256:${'a'.repeat(64)}` }] } } },
+    spec: { ttlSecondsAfterFinished: 0, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'main', image: `x@sha256:${'a'.repeat(64)}` }] } } },
   };
   const r = results(job, [job], ControlScope.JOB);
   expect([r['JOB-1'].status, r['JOB-2'].status, r['JOB-3'].status]).toEqual([ControlStatus.VIOLATED, ControlStatus.VIOLATED, ControlStatus.VIOLATED]);

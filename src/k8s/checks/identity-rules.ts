@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // SEC-1, SEC-8 and SEC-9: who the pod's processes run as, which identity (service-account token) they carry, and that no
 // credential sits in plaintext in their environment.
-import { Manifest, PodView } from './manifest';
+import { PodView } from './manifest';
+import { K8sObjectIndex, namespaceOf } from './object-index';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
 import { WorkloadDefaults } from '../../core/defaults';
@@ -53,7 +54,7 @@ export function runsAsNonRootWithHighIds(p: PodView): Finding {
  *
  * @internal
  */
-export function serviceAccountTokenNotMounted(p: PodView, allObjects: Manifest[]): Finding {
+export function serviceAccountTokenNotMounted(p: PodView, index: K8sObjectIndex): Finding {
   const accountName = p.spec.serviceAccountName ?? p.spec.serviceAccount;
   const accountEvidence = p.field(`${p.specPath}.serviceAccountName`, accountName);
   const automount = p.spec.automountServiceAccountToken;
@@ -68,8 +69,7 @@ export function serviceAccountTokenNotMounted(p: PodView, allObjects: Manifest[]
   if (automount !== undefined) {
     return verdict('SEC-8', [], [...bad, `${automountEvidence} (the API token is mounted into every container)`]);
   }
-  const account = allObjects.find((o) => o?.kind === 'ServiceAccount' && o.metadata?.name === accountName
-    && (o.metadata?.namespace ?? undefined) === p.namespace);
+  const account = accountName === undefined ? undefined : index.serviceAccount(namespaceOf(p.obj), accountName);
   if (!account) {
     return verdict('SEC-8', [], [...bad, `${automountEvidence} and ServiceAccount ${accountName ?? 'default'} is not in the evaluated objects `
       + '(the default mounts the API token)']);

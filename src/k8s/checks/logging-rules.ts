@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { describeOutput, FluentBitSection, parseFluentBitConfig, sectionValue, shippingOutputs } from './fluent-bit-config';
-import { Manifest, PodView } from './manifest';
+import { PodView } from './manifest';
+import { K8sObjectIndex, namespaceOf } from './object-index';
 import { ControlScope } from '../../compliance/control';
 import { Finding } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
@@ -55,7 +56,7 @@ function shippedDirectories(p: PodView, shipper: any, tailPaths: string[]): stri
  * whose configuration has an `[OUTPUT]` sending records out of the pod; the ConfigMap not in the output (or its content behind
  * an `@INCLUDE`) is `unverified`. A container named log-shipper proves nothing by itself.
  */
-function logShipper(p: PodView, all: Manifest[]): ShipperVerdict {
+function logShipper(p: PodView, index: K8sObjectIndex): ShipperVerdict {
   const candidates = shipperCandidates(p);
   if (candidates.length === 0) {
     return { kind: 'none' };
@@ -64,7 +65,7 @@ function logShipper(p: PodView, all: Manifest[]): ShipperVerdict {
   const noOutput: string[] = [];
   for (const shipper of candidates) {
     for (const name of mountedConfigMaps(p, shipper.c)) {
-      const configMap = all.find((o) => o?.kind === 'ConfigMap' && o.metadata?.name === name && (o.metadata?.namespace ?? p.namespace) === p.namespace);
+      const configMap = index.configMap(namespaceOf(p.obj), name);
       if (!configMap) {
         unknown.push(`${p.kind} ${p.name} ${shipper.path} mounts ConfigMap ${name}, which is not among the evaluated objects: what it ships cannot be read`);
         continue;
@@ -184,8 +185,8 @@ function inferenceRecordFinding(p: PodView, shipper: ShipperVerdict): Finding {
  *
  * @internal
  */
-export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] = []): Finding[] {
-  const shipper = logShipper(p, all);
+export function loggingChecks(p: PodView, scope: ControlScope, index: K8sObjectIndex): Finding[] {
+  const shipper = logShipper(p, index);
   const receiver = shipper.kind === 'ships'
     ? shipper.outputs.map(describeOutput).join(', ')
     : 'the cluster log backend';
@@ -197,7 +198,7 @@ export function loggingChecks(p: PodView, scope: ControlScope, all: Manifest[] =
     { id: 'REG-1', status: ControlStatus.EXTERNAL, evidence: ['tag immutability is a registry setting'] },
     scanFinding(p.obj.metadata?.annotations ?? {}, imageDigests(p), (k, v) => p.ev(`metadata.annotations["${k}"]`, v))
       ?? { id: 'REG-2', status: ControlStatus.EXTERNAL, evidence: ['vulnerability scanning is a registry/CI setting'] },
-    signatureFinding(p, all),
+    signatureFinding(p, index),
   ];
   if (scope === ControlScope.SERVICE) {
     out.push(inferenceRecordFinding(p, shipper));

@@ -17,6 +17,10 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   ReplicaSet: ['spec', 'template', 'spec'],
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+  // Argo Rollouts (argoproj.io/v1alpha1 Rollout, argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go RolloutSpec.Template)
+  Rollout: ['spec', 'template', 'spec'],
 };
 
 /**

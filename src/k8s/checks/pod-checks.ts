@@ -5,7 +5,8 @@
 import { noPlaintextSecretsInEnv, runsAsNonRootWithHighIds, serviceAccountTokenNotMounted } from './identity-rules';
 import { imagesNotLatest, imagesPinnedByDigest, pullPolicyAlways } from './image-rules';
 import { capabilitiesDropAll, hostIsolated, notPrivileged, privilegeEscalationDisabled, rootFilesystemReadOnly, seccompConfined } from './isolation-rules';
-import { Manifest, PodView } from './manifest';
+import { PodView } from './manifest';
+import { K8sObjectIndex } from './object-index';
 import { probesGuardServing } from './probe-rules';
 import { modelProvenanceRecorded, ociProvenanceMirrored, recommendedLabelsPresent } from './provenance-rules';
 import { resourcesBounded } from './resource-rules';
@@ -48,10 +49,10 @@ export function metadataChecks(p: PodView): Finding[] {
 /**
  * SEC-1 .. SEC-9 on every container (init, regular, ephemeral).
  *
- * @param allObjects every evaluated object: SEC-8 reads the ServiceAccount the pod names from it
+ * @param index the evaluated objects: SEC-8 reads the ServiceAccount the pod names from it
  * @internal
  */
-export function securityChecks(p: PodView, allObjects: Manifest[] = []): Finding[] {
+export function securityChecks(p: PodView, index: K8sObjectIndex): Finding[] {
   return [
     judged('SEC-1', p, () => runsAsNonRootWithHighIds(p)),
     judged('SEC-2', p, () => privilegeEscalationDisabled(p)),
@@ -60,7 +61,7 @@ export function securityChecks(p: PodView, allObjects: Manifest[] = []): Finding
     judged('SEC-5', p, () => rootFilesystemReadOnly(p)),
     judged('SEC-6', p, () => notPrivileged(p)),
     judged('SEC-7', p, () => hostIsolated(p), false),
-    judged('SEC-8', p, () => serviceAccountTokenNotMounted(p, allObjects), false),
+    judged('SEC-8', p, () => serviceAccountTokenNotMounted(p, index), false),
     judged('SEC-9', p, () => noPlaintextSecretsInEnv(p)),
   ];
 }
