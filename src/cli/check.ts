@@ -291,9 +291,10 @@ function manifestProblem(obj: any): { field: Array<string | number>; message: st
   if (!isPodTemplateKind(obj.apiVersion, obj.kind)) {
     return undefined;
   }
-  const name = `${obj.kind} ${typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)'}`;
-  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') {
-    return { field: ['metadata', 'name'], message: `missing field metadata.name of a ${obj.kind}` };
+  const given = [obj.metadata?.name, obj.metadata?.generateName].find((n) => typeof n === 'string' && n !== '');
+  const name = `${obj.kind} ${given ?? '(unnamed)'}`;
+  if (given === undefined) {
+    return { field: ['metadata', 'name'], message: `missing field metadata.name (or metadata.generateName) of a ${obj.kind}` };
   }
   const specPath = podSpecPath(obj.kind)!;
   let at: any = obj;

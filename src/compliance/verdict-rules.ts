@@ -59,8 +59,12 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'other workload is not-applicable with that reason. The workload\'s annotations '
       + '`model.compliance.cdk-compliant-ml.io/name` and `/version` are non-empty, the version is not `latest`, and '
       + '`/digest`, when set, is a sha256/sha512 digest: enforced. A training job without a registered model yet is '
-      + 'identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated.',
-    ecs: 'The main container\'s `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the '
+      + 'identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated. A runtime template (ServingRuntime, '
+      + 'ClusterServingRuntime, TrainingRuntime, ClusterTrainingRuntime) without model annotations: unverified (the objects that '
+      + 'use it name the model).',
+    ecs: 'Applies to tasks that declare themselves a model server or training job (the kind our constructs record in the '
+      + 'template metadata, the tag or docker label `app.kubernetes.io/component` `model-server`/`training-job`, or `model.*` '
+      + 'docker labels); any other task is not-applicable with that reason. The main container\'s `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the '
       + 'version not `latest`, a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise '
       + 'violated; an intrinsic value → unverified.',
   },
@@ -128,8 +132,10 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'when that ServiceAccount is among the evaluated objects with `automountServiceAccountToken: false` (the API '
       + 'server honours it), and violated when the ServiceAccount is not in the output or does not set it to false (the '
       + 'default mounts the token). `automountServiceAccountToken: true` on the pod, or a missing or `default` '
-      + 'ServiceAccount: violated.',
-    ecs: 'No `TaskRoleArn` → enforced (the task gets no AWS credentials). Otherwise the task role must be a role of this '
+      + 'ServiceAccount: violated. A KServe serving runtime (ServingRuntime, ClusterServingRuntime) that does not meet this: '
+      + 'unverified (the InferenceService that uses it sets the pod\'s ServiceAccount).',
+    ecs: 'No `TaskRoleArn` on Fargate → enforced (the task gets no AWS credentials); on EC2 or an unknown launch type → '
+      + 'unverified (the containers can reach the container instance role through IMDS unless the agent blocks it). Otherwise the task role must be a role of this '
       + 'template, distinct from the execution role, and least privilege counting every policy attached to it (inline '
       + '`Policies`; `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources anywhere in the '
       + 'template that name it; its `ManagedPolicyArns`): no Allow with `NotAction` or `NotResource`; no action '
@@ -160,7 +166,8 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'foreign ({} selects all); their union decides. Enforced when they restrict Ingress (policyTypes default: '
       + 'always) and Egress (default: only when egress rules exist) and no rule admits every peer: no from/to or an '
       + 'empty list, a peer {}, ipBlock 0.0.0.0/0 or ::/0 without except, or namespaceSelector {} without podSelector '
-      + '(ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule.',
+      + '(ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule. No selecting policy while '
+      + 'an operator renders them at runtime (KubeRay `networkIsolation`): unverified.',
     ecs: '`AssignPublicIp` is not ENABLED, and every security group of the tasks (`AwsvpcConfiguration.SecurityGroups` '
       + 'of the service, or of each runTask state of a job) is in this template with, counting its inline rules and '
       + 'every `AWS::EC2::SecurityGroupIngress`/`SecurityGroupEgress` resource whose `GroupId` targets it: no ingress '

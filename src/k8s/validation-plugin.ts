@@ -77,7 +77,7 @@ export class CdkCompliantMlValidation {
     let workloads = 0;
     for (const { file, docs } of loaded) {
       for (const doc of docs) {
-        const name = String(doc.metadata?.name ?? '(unnamed)');
+        const name = String(doc.metadata?.name ?? doc.metadata?.generateName ?? '(unnamed)');
         const found = manifestObjectWorkloads(file, doc, index);
         if (found.problems.length > 0) {
           throw new Error(`${file}: ${doc.kind} ${name}: ${found.problems.join('; ')}`);
@@ -157,7 +157,7 @@ function manifestLoader(): (file: string) => any[] {
  */
 export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest[] | K8sObjectIndex, annotationLine?: number):
 { entry: WorkloadReport; problems: string[] } {
-  const name = String(doc.metadata?.name ?? '(unnamed)');
+  const name = String(doc.metadata?.name ?? doc.metadata?.generateName ?? '(unnamed)');
   const found = annotationWaivers(doc);
   const source = `manifest annotation at ${file}${annotationLine !== undefined ? `:${annotationLine}` : ''}`;
   return { entry: foreignWorkloadEntry(`${file}#${doc.kind}/${name}`, doc, all, found.waivers, source), problems: found.problems };
@@ -172,7 +172,7 @@ export function manifestWorkloadEntry(file: string, doc: Manifest, all: Manifest
  */
 export function manifestObjectWorkloads(file: string, doc: Manifest, index: K8sObjectIndex, annotationLine?: number):
 { workloads: WorkloadReport[]; notEvaluated: NotEvaluatedObject[]; problems: string[] } {
-  const name = String(doc.metadata?.name ?? '(unnamed)');
+  const name = String(doc.metadata?.name ?? doc.metadata?.generateName ?? '(unnamed)');
   const source = `manifest annotation at ${file}${annotationLine !== undefined ? `:${annotationLine}` : ''}`;
   return objectWorkloads(`${file}#${doc.kind}/${name}`, doc, index, source);
 }

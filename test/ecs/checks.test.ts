@@ -58,6 +58,35 @@ describe('the ECS checker on foreign workloads', () => {
   const service = byKind.get('Service')!;
   const task = byKind.get('TaskDefinition')!;
 
+  test('META-2 does not apply to a task that declares no model server or training job; a declared one without model labels violates it', () => {
+    expect(service['META-2']).toMatchObject({ status: ControlStatus.NOT_APPLICABLE, evidence: [expect.stringMatching(/declares no model server/)] });
+    const tv = new TemplateView({
+      Resources: {
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: {
+            RequiresCompatibilities: ['FARGATE'],
+            Tags: [{ Key: 'app.kubernetes.io/component', Value: 'model-server' }],
+            ContainerDefinitions: [{ Name: 'server', Image: 'nginx:1.27' }],
+          },
+        },
+      },
+    });
+    const [declared] = templateWorkloads(tv, new Set(), (id) => id, throwTemplateProblem);
+    expect(declared.controls.find((c) => c.id === 'META-2')).toMatchObject({
+      status: ControlStatus.VIOLATED, evidence: [expect.stringMatching(/DockerLabels\["model\.\*\/name"\] is not set/)],
+    });
+  });
+
+  test('SEC-8: no task role is enforced only on Fargate; on EC2 the instance role is reachable, so it is unverified', () => {
+    const template = (compat: string[]) => new TemplateView({
+      Resources: { Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { RequiresCompatibilities: compat, ContainerDefinitions: [{ Name: 'a', Image: 'x:1' }] } } },
+    });
+    const sec8 = (compat: string[]) => templateWorkloads(template(compat), new Set(), (id) => id, throwTemplateProblem)[0].controls.find((c) => c.id === 'SEC-8');
+    expect(sec8(['FARGATE'])).toMatchObject({ status: ControlStatus.ENFORCED });
+    expect(sec8(['EC2'])).toMatchObject({ status: ControlStatus.UNVERIFIED, evidence: [expect.stringMatching(/instance metadata service/)] });
+  });
+
   test('a service and a bare task definition are found', () => {
     expect([...byKind.keys()].sort()).toEqual(['Service', 'TaskDefinition']);
   });
@@ -66,7 +95,6 @@ describe('the ECS checker on foreign workloads', () => {
     ['IMG-1', 'service', /ContainerDefinitions\[0\]\.Image=\$\{Fn::Select\}.*:latest$/],
     ['IMG-2', 'service', /:latest$/],
     ['META-1', 'service', /Tags\["app.kubernetes.io\/name"\] is not set/],
-    ['META-2', 'service', /DockerLabels\["model\.\*\/name"\] is not set/],
     ['SEC-1', 'service', /ContainerDefinitions\[0\]\.User is not set/],
     ['SEC-3', 'service', /LinuxParameters\.Capabilities is not set/],
     ['SEC-5', 'service', /ReadonlyRootFilesystem is not set/],

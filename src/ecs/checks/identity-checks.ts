@@ -133,7 +133,8 @@ function judgeDocument(policy: AttachedPolicy, bad: string[], unknown: string[])
 }
 
 /**
- * SEC-8: "No `TaskRoleArn` → enforced (the task gets no AWS credentials). Otherwise the task role must be a role of this
+ * SEC-8: "No `TaskRoleArn` on Fargate → enforced (the task gets no AWS credentials); on EC2 or an unknown launch type →
+ * unverified (the containers can reach the container instance role through IMDS unless the agent blocks it). Otherwise the task role must be a role of this
  * template, distinct from the execution role, and least privilege counting every policy attached to it (inline `Policies`;
  * `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources anywhere in the template that name it; its
  * `ManagedPolicyArns`): no Allow with `NotAction` or `NotResource`; no action wildcard on a whole service (`*`, `s3:*`,
@@ -149,7 +150,12 @@ export function identityCheck(task: TaskView): Finding {
   const template = task.template;
   const taskRoleArn = task.props.TaskRoleArn;
   if (taskRoleArn === undefined) {
-    return { id: 'SEC-8', status: ControlStatus.ENFORCED, evidence: [task.note('TaskRoleArn is not set: the task gets no AWS credentials')] };
+    if (task.launch === 'fargate') {
+      return { id: 'SEC-8', status: ControlStatus.ENFORCED, evidence: [task.note(`TaskRoleArn is not set and ${task.launchReason}: the task gets no AWS credentials`)] };
+    }
+    return verdict('SEC-8', [], [], [task.note(`TaskRoleArn is not set and the task may run on EC2 (${task.launchReason}): its containers can reach `
+      + 'the container instance role through the instance metadata service unless the ECS agent blocks it (ECS_AWSVPC_BLOCK_IMDS, '
+      + 'not in the template)')]);
   }
   const roleId = template.target(taskRoleArn);
   if (!roleId || template.get(roleId)?.Type !== 'AWS::IAM::Role') {

@@ -93,7 +93,9 @@ export function ociLabelCheck(task: TaskView): Finding {
  * META-1: "The task definition's `Tags` hold app.kubernetes.io/name, instance, version, component and managed-by with non-empty
  * values (part-of is listed when present), and a service sets `PropagateTags` TASK_DEFINITION or SERVICE → enforced; a missing
  * key or no propagation → violated; a tag list or value that is an intrinsic → unverified."
- * META-2: "The main container's `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version
+ * META-2: "Applies to tasks that declare themselves a model server or training job (the kind our constructs record in the template
+ * metadata, the tag or docker label `app.kubernetes.io/component` `model-server`/`training-job`, or `model.*` docker labels); any
+ * other task is not-applicable with that reason. The main container's `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version
  * not `latest`, a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise violated; an intrinsic value →
  * unverified."
  *
@@ -134,6 +136,14 @@ function recommendedTags(task: TaskView, service?: ServiceRef): Finding {
 }
 
 function modelProvenance(task: TaskView): Finding {
+  const declared = task.mlDeclaration;
+  if (declared === undefined) {
+    return {
+      id: 'META-2', status: ControlStatus.NOT_APPLICABLE,
+      evidence: [task.note('declares no model server or training job (no cdk-compliant-ml kind, no app.kubernetes.io/component '
+        + 'model-server/training-job, no model.* docker label): model provenance does not apply')],
+    };
+  }
   const main = task.appContainers[0];
   const labels: Record<string, unknown> = main?.container.DockerLabels ?? {};
   const modelKeys = Object.keys(labels).filter((k) => k.startsWith('model.')).sort();

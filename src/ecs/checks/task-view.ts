@@ -37,6 +37,8 @@ export class TaskView {
   public readonly props: Record<string, any>;
   public readonly containers: ContainerEntry[];
   public readonly launch: LaunchKind;
+  /** The resource's template metadata (our constructs record their kind under `cdk-compliant-ml`). */
+  public readonly metadata: Record<string, any>;
   /** Why `launch` has its value, for evidence. */
   public readonly launchReason: string;
 
@@ -46,9 +48,38 @@ export class TaskView {
   constructor(public readonly template: TemplateView, public readonly id: string, resource: CfnResourceJson,
     runners: Array<Record<string, any>> = []) {
     this.props = resource.Properties ?? {};
+    this.metadata = resource.Metadata ?? {};
     const definitions = cfnList(this.props.ContainerDefinitions) ?? [];
     this.containers = definitions.map((container: any, index: number) => ({ container: container ?? {}, path: `ContainerDefinitions[${index}]` }));
     [this.launch, this.launchReason] = launchOf(template, this.props.RequiresCompatibilities, runners);
+  }
+
+  /**
+   * Why the task declares itself a model server or training job, or undefined when it does not: the kind our constructs
+   * record in the metadata, the tag or docker label `app.kubernetes.io/component` with the value `model-server` or
+   * `training-job`, or `model.*` docker labels on a container.
+   */
+  public get mlDeclaration(): string | undefined {
+    const kind = this.metadata['cdk-compliant-ml']?.kind;
+    if (kind === 'CompliantModelService' || kind === 'CompliantTrainingJob') {
+      return `Metadata.cdk-compliant-ml.kind=${JSON.stringify(kind)}`;
+    }
+    const tags = cfnList(this.props.Tags) ?? [];
+    const componentTag: any = tags.find((t: any) => t?.Key === 'app.kubernetes.io/component' && ML_COMPONENTS.includes(t?.Value));
+    if (componentTag) {
+      return `Tags["app.kubernetes.io/component"]=${JSON.stringify(componentTag.Value)}`;
+    }
+    for (const { container, path } of this.containers) {
+      const labels: Record<string, unknown> = container.DockerLabels && typeof container.DockerLabels === 'object' ? container.DockerLabels : {};
+      if (ML_COMPONENTS.includes(labels['app.kubernetes.io/component'] as string)) {
+        return `${path}.DockerLabels["app.kubernetes.io/component"]=${JSON.stringify(labels['app.kubernetes.io/component'])}`;
+      }
+      const modelKey = Object.keys(labels).find((k) => k.startsWith('model.'));
+      if (modelKey) {
+        return `${path}.DockerLabels["${modelKey}"] is set`;
+      }
+    }
+    return undefined;
   }
 
   /** The containers that do the work: essential ones other than a FireLens log router. */
@@ -85,6 +116,9 @@ export class TaskView {
     return verdict(id, good, bad, unknown);
   }
 }
+
+/** The `app.kubernetes.io/component` values that declare a model server or a training job. */
+const ML_COMPONENTS: unknown[] = ['model-server', 'training-job'];
 
 /** The launch kind of one runner (service properties or runTask parameters). */
 function runnerLaunch(template: TemplateView, runner: Record<string, any>): LaunchKind {

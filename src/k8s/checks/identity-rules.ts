@@ -50,11 +50,25 @@ export function runsAsNonRootWithHighIds(p: PodView): Finding {
  * API token: `automountServiceAccountToken: false` on the pod is enforced; left unset on the pod, it is enforced when that
  * ServiceAccount is among the evaluated objects with `automountServiceAccountToken: false` (the API server honours it), and
  * violated when the ServiceAccount is not in the output or does not set it to false (the default mounts the token).
- * `automountServiceAccountToken: true` on the pod, or a missing or `default` ServiceAccount: violated."
+ * `automountServiceAccountToken: true` on the pod, or a missing or `default` ServiceAccount: violated. A KServe serving
+ * runtime (ServingRuntime, ClusterServingRuntime) that does not meet this: unverified (the InferenceService that uses it sets
+ * the pod's ServiceAccount)."
  *
  * @internal
  */
 export function serviceAccountTokenNotMounted(p: PodView, index: K8sObjectIndex): Finding {
+  const finding = serviceAccountTokenOfPod(p, index);
+  if (finding.status === ControlStatus.VIOLATED && SERVING_RUNTIME_KINDS.includes(p.ownerKind)) {
+    return { id: 'SEC-8', status: ControlStatus.UNVERIFIED, evidence: [...finding.evidence.map((e) => `${e} (in the runtime template)`),
+      `${p.ownerKind} ${p.name}: the InferenceService that uses this runtime sets the pod's serviceAccountName; it is not part of this object`] };
+  }
+  return finding;
+}
+
+/** The kinds whose pod spec KServe merges with the InferenceService's. */
+const SERVING_RUNTIME_KINDS = ['ServingRuntime', 'ClusterServingRuntime'];
+
+function serviceAccountTokenOfPod(p: PodView, index: K8sObjectIndex): Finding {
   const accountName = p.spec.serviceAccountName ?? p.spec.serviceAccount;
   const accountEvidence = p.field(`${p.specPath}.serviceAccountName`, accountName);
   const automount = p.spec.automountServiceAccountToken;

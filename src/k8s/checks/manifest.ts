@@ -72,6 +72,8 @@ export class PodView {
   public readonly templateLabels: Record<string, string>;
   /** Init containers (native sidecars included), regular containers, then ephemeral containers. */
   public readonly containers: PodContainer[];
+  /** The kind of the object that holds the pod template (a TrainingRuntime for the Job built from its template). */
+  public readonly ownerKind: string;
   /** Model server, training or generic: from the owner when given, else from the object's own kind, API group and labels. */
   public readonly profile: WorkloadProfile;
 
@@ -81,7 +83,8 @@ export class PodView {
    */
   constructor(public readonly obj: Manifest, owner?: PodOwner) {
     this.kind = obj.kind;
-    this.name = obj.metadata?.name ?? '(unnamed)';
+    this.ownerKind = owner?.kind ?? obj.kind;
+    this.name = obj.metadata?.name ?? obj.metadata?.generateName ?? '(unnamed)';
     this.namespace = obj.metadata?.namespace;
     const path = podSpecPath(obj.kind) ?? ['spec'];
     this.spec = path.reduce((o: any, k) => (o ? o[k] : undefined), obj) ?? {};

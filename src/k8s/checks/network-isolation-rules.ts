@@ -39,17 +39,21 @@ function openPeer(peer: any): string | undefined {
  * podSelector selects its pod labels counts, ours or foreign ({} selects all); their union decides. Enforced when they
  * restrict Ingress (policyTypes default: always) and Egress (default: only when egress rules exist) and no rule admits every
  * peer: no from/to or an empty list, a peer {}, ipBlock 0.0.0.0/0 or ::/0 without except, or namespaceSelector {} without
- * podSelector (ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule."
+ * podSelector (ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule. No selecting policy while
+ * an operator renders them at runtime (KubeRay `networkIsolation`): unverified."
  *
  * Policies are looked up in the index by namespace and one matchLabels bucket, then matched in full: selector matching is per
  * policy of the namespace, never a scan of the whole app.
  *
  * @internal
  */
-export function networkDefaultDeny(p: PodView, index: K8sObjectIndex): Finding {
+export function networkDefaultDeny(p: PodView, index: K8sObjectIndex, networkPoliciesBy?: string): Finding {
   const ns = p.namespace ?? '';
   const selecting = index.networkPoliciesSelecting(ns, p.templateLabels);
   const names = selecting.map((o) => `NetworkPolicy ${o.metadata?.name}${ns ? ` (namespace ${ns})` : ''} spec.policyTypes=${JSON.stringify(policyTypesOf(o))}`);
+  if (selecting.length === 0 && networkPoliciesBy) {
+    return { id: 'NET-1', status: ControlStatus.UNVERIFIED, evidence: [`${p.kind} ${p.name}: its NetworkPolicies are rendered at runtime by ${networkPoliciesBy}; they are not in the output`] };
+  }
   if (selecting.length === 0) {
     return { id: 'NET-1', status: ControlStatus.VIOLATED, evidence: [`${p.kind} ${p.name}: no NetworkPolicy of namespace ${ns || '(unset)'} selects its pods, so every ingress and egress is allowed`] };
   }

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { isPodTemplateKind, workloadScope } from './foreign';
-import { Manifest, podSpecPath } from './manifest';
+import { Manifest, PodOwner, podSpecPath } from './manifest';
 import { apiGroup } from './object-index';
 import { isPodSpec, jsonPath, kindLocations, PodSpecLocation } from './pod-spec-locations';
 import { ControlScope } from '../../compliance/control';
@@ -40,6 +40,10 @@ export interface DiscoveredWorkload {
   readonly controller?: string;
   /** Evidence rewrites, applied in order. */
   readonly renames: EvidenceRename[];
+  /** The object whose kind decides the workload profile when the manifest evaluated is of another kind (a Job template). */
+  readonly owner?: PodOwner;
+  /** Who renders the pods' NetworkPolicies at runtime (an operator), when they are not in the output by design. */
+  readonly networkPoliciesBy?: string;
 }
 
 /** @internal */
@@ -64,7 +68,7 @@ export function renameEvidence(text: string, renames: EvidenceRename[]): string 
 
 /** The manifest a pod-spec location is evaluated as, with the renames that make its evidence name the real object and path. */
 function holderOf(owner: Manifest, location: PodSpecLocation): { manifest: Manifest; renames: EvidenceRename[] } {
-  const name = String(owner.metadata?.name ?? '(unnamed)');
+  const name = String(owner.metadata?.name ?? owner.metadata?.generateName ?? '(unnamed)');
   const metadata = {
     name,
     namespace: owner.metadata?.namespace,
@@ -94,7 +98,7 @@ function holderOf(owner: Manifest, location: PodSpecLocation): { manifest: Manif
 /** Katib Experiment: the trial is an unstructured object (a Job, a PyTorchJob, ...) discovered in turn. */
 function katibTrial(obj: Manifest, depth: number): DiscoveredObjects {
   const trial = obj.spec?.trialTemplate?.trialSpec;
-  const name = String(obj.metadata?.name ?? '(unnamed)');
+  const name = String(obj.metadata?.name ?? obj.metadata?.generateName ?? '(unnamed)');
   if (!trial || typeof trial !== 'object') {
     return { workloads: [], notEvaluated: [{ suffix: '', kind: obj.kind, reason: 'no spec.trialTemplate.trialSpec (a trial from a ConfigMap is not in the output)' }] };
   }
@@ -137,10 +141,28 @@ function genericPodSpecs(obj: Manifest): { locations: PodSpecLocation[]; strayIm
   return { locations, strayImages };
 }
 
+/**
+ * Where an operator renders the NetworkPolicies of an object's pods at runtime (KubeRay `networkIsolation`), so that their
+ * absence from the output proves nothing: NET-1 is then unverified, not violated.
+ */
+function operatorNetworkPolicies(obj: Manifest): string | undefined {
+  if (!String(obj.apiVersion ?? '').startsWith('ray.io/')) {
+    return undefined;
+  }
+  const field = ['networkIsolation', 'rayClusterSpec.networkIsolation', 'rayClusterConfig.networkIsolation']
+    .find((path) => path.split('.').reduce((o: any, k) => (o && typeof o === 'object' ? o[k] : undefined), obj.spec) !== undefined);
+  return field ? `the KubeRay operator, from spec.${field}` : undefined;
+}
+
 function fromLocations(obj: Manifest, locations: PodSpecLocation[], scope: ControlScope, controller: string | undefined): DiscoveredWorkload[] {
   return locations.map((location) => {
     const holder = holderOf(obj, location);
-    return { manifest: holder.manifest, kind: String(obj.kind), suffix: location.suffix, scope, controller, renames: holder.renames };
+    // a Job built from a Job template keeps the owner's profile (a TrainingRuntime's job is a training job, not a generic Job)
+    const owner = location.job ? { kind: String(obj.kind), apiVersion: obj.apiVersion, labels: location.podMetadata?.labels } : undefined;
+    return {
+      manifest: holder.manifest, kind: String(obj.kind), suffix: location.suffix, scope, controller, renames: holder.renames, owner,
+      networkPoliciesBy: operatorNetworkPolicies(obj),
+    };
   });
 }
 

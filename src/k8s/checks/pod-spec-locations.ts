@@ -8,7 +8,10 @@ import { ControlScope } from '../../compliance/control';
  * @internal
  */
 export interface PodSpecLocation {
-  /** Appended to the owner's report path: '' for the object's only pod spec, else e.g. `/workerGroupSpecs[0]`. */
+  /**
+   * Appended to the owner's report path: '' when the owner's `spec` is the pod spec, else `/` and the JSON path below `spec`
+   * without the trailing `template.spec`, e.g. `/workerGroupSpecs[0]`, `/rayClusterSpec.headGroupSpec`.
+   */
   readonly suffix: string;
   /** The JSON path of the pod spec in the owner object, as evidence writes it (`spec.workerGroupSpecs[0].template.spec`). */
   readonly path: string;
@@ -58,6 +61,12 @@ export function isPodSpec(value: any): boolean {
     && value.containers.every((c: any) => c && typeof c === 'object' && typeof c.image === 'string');
 }
 
+/**
+ * The report-path suffix of a location: `/` and the JSON path below the owner's `spec` (trailing `template`/`spec` dropped),
+ * e.g. `/rayClusterSpec.workerGroupSpecs[0]`, `/leaderWorkerTemplate.workerTemplate`, `/workflowSpec.templates[2]`.
+ */
+const subPath = (base: string, part: string): string => (base ? `${base}.${part}` : `/${part}`);
+
 const found = (locations: PodSpecLocation[] = [], notEvaluated: NotEvaluatedLocation[] = []): Located => ({ locations, notEvaluated });
 
 /** The PodTemplateSpec at `segments`: its spec as a location, or a not-evaluated entry when it holds no pod spec. */
@@ -90,16 +99,16 @@ const listOf = (value: any): any[] => (Array.isArray(value) ? value : []);
 /** KubeRay RayClusterSpec at `base`: the head group and every worker group. */
 function rayCluster(obj: Manifest, base: string[], suffixBase: string): Located {
   return merge([
-    template(obj, [...base, 'headGroupSpec', 'template'], `${suffixBase}/headGroupSpec`),
+    template(obj, [...base, 'headGroupSpec', 'template'], subPath(suffixBase, 'headGroupSpec')),
     ...listOf(at(obj, [...base, 'workerGroupSpecs'])).map((_, i) =>
-      template(obj, [...base, 'workerGroupSpecs', i, 'template'], `${suffixBase}/workerGroupSpecs[${i}]`)),
+      template(obj, [...base, 'workerGroupSpecs', i, 'template'], subPath(suffixBase, `workerGroupSpecs[${i}]`))),
   ]);
 }
 
 /** JobSetSpec at `base`: every replicated job. */
 function jobSet(obj: Manifest, base: string[], suffixBase: string): Located {
   return merge(listOf(at(obj, [...base, 'replicatedJobs'])).map((_, i) =>
-    jobTemplate(obj, [...base, 'replicatedJobs', i, 'template'], `${suffixBase}/replicatedJobs[${i}]`)));
+    jobTemplate(obj, [...base, 'replicatedJobs', i, 'template'], subPath(suffixBase, `replicatedJobs[${i}]`))));
 }
 
 /** Kubeflow training-operator v1 jobs: `spec.<x>ReplicaSpecs.<Role>.template`. */
@@ -138,7 +147,7 @@ function argoTemplatePod(tmpl: any, workflow: any): Manifest | undefined {
 function argoWorkflow(obj: Manifest, base: string[]): Located {
   const workflow = at(obj, base) ?? {};
   const results: Located[] = listOf(workflow.templates).map((tmpl: any, i: number): Located => {
-    const suffix = `/templates[${i}]`;
+    const suffix = subPath(base.slice(1).join('.') ? `/${base.slice(1).join('.')}` : '', `templates[${i}]`);
     const path = jsonPath([...base, 'templates', i]);
     if (tmpl?.resource) {
       return found([], [{ suffix, reason: `${path}.resource creates an object at runtime (action ${tmpl.resource.action ?? '?'}); its pods are not in the output` }]);
@@ -197,6 +206,8 @@ const JOB = ControlScope.JOB;
 export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   // kserve/kserve pkg/apis/serving/v1beta1/predictor.go (PredictorSpec: PodSpec inline), transformer.go, explainer.go
   'serving.kserve.io/InferenceService': { scope: SERVICE, controller: 'InferenceService', locate: kserveComponents },
+  // KFServing, KServe's predecessor, served the same v1beta1 InferenceService shape in the serving.kubeflow.org group
+  'serving.kubeflow.org/InferenceService': { scope: SERVICE, controller: 'InferenceService', locate: kserveComponents },
   // kserve/kserve pkg/apis/serving/v1alpha1/servingruntime_types.go (ServingRuntimeSpec: ServingRuntimePodSpec inline)
   'serving.kserve.io/ServingRuntime': { scope: SERVICE, controller: 'ServingRuntime', locate: (o) => podSpecAt(o, ['spec'], '') },
   'serving.kserve.io/ClusterServingRuntime': { scope: SERVICE, controller: 'ClusterServingRuntime', locate: (o) => podSpecAt(o, ['spec'], '') },
@@ -214,14 +225,14 @@ export const POD_SPEC_LOCATIONS: Record<string, KindLocations> = {
   'leaderworkerset.x-k8s.io/LeaderWorkerSet': {
     scope: SERVICE,
     controller: 'LeaderWorkerSet',
-    locate: (o) => merge([template(o, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], '/leaderTemplate', false),
-      template(o, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], '/workerTemplate')]),
+    locate: (o) => merge([template(o, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], '/leaderWorkerTemplate.leaderTemplate', false),
+      template(o, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], '/leaderWorkerTemplate.workerTemplate')]),
   },
   // kubernetes-sigs/jobset api/jobset/v1alpha2/jobset_types.go (ReplicatedJob.Template batchv1.JobTemplateSpec)
   'jobset.x-k8s.io/JobSet': { scope: JOB, locate: (o) => jobSet(o, ['spec'], '') },
   // kubeflow/trainer pkg/apis/trainer/v1alpha1/trainingruntime_types.go (TrainingRuntimeSpec.Template JobSetTemplateSpec)
-  'trainer.kubeflow.org/TrainingRuntime': { scope: JOB, locate: (o) => jobSet(o, ['spec', 'template', 'spec'], '') },
-  'trainer.kubeflow.org/ClusterTrainingRuntime': { scope: JOB, locate: (o) => jobSet(o, ['spec', 'template', 'spec'], '') },
+  'trainer.kubeflow.org/TrainingRuntime': { scope: JOB, locate: (o) => jobSet(o, ['spec', 'template', 'spec'], '/template.spec') },
+  'trainer.kubeflow.org/ClusterTrainingRuntime': { scope: JOB, locate: (o) => jobSet(o, ['spec', 'template', 'spec'], '/template.spec') },
   // kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go (RuntimeRef, Trainer, PodTemplateOverrides; kubeflow/training-operator
   // sdk/docs/TrainerV1alpha1TrainJobSpec.md: pod_spec_overrides): overrides carry no complete pod spec
   'trainer.kubeflow.org/TrainJob': {

@@ -51,12 +51,20 @@ export function ociProvenanceMirrored(p: PodView): Finding {
   };
 }
 
+/** Kinds that are runtime templates: the model is named by the objects that use them. */
+const RUNTIME_TEMPLATE_KINDS = new Map([
+  ['ServingRuntime', 'InferenceServices'], ['ClusterServingRuntime', 'InferenceServices'],
+  ['TrainingRuntime', 'TrainJobs'], ['ClusterTrainingRuntime', 'TrainJobs'],
+]);
+
 /**
  * META-2. Rule: "Applies to model servers and training jobs only (our constructs, a workload labelled
  * `app.kubernetes.io/component: model-server` or `training-job`, or a known ML serving or training kind); any other workload
  * is not-applicable with that reason. The workload's annotations `model.compliance.cdk-compliant-ml.io/name` and `/version`
  * are non-empty, the version is not `latest`, and `/digest`, when set, is a sha256/sha512 digest: enforced. A training job
- * without a registered model yet is identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated."
+ * without a registered model yet is identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated. A
+ * runtime template (ServingRuntime, ClusterServingRuntime, TrainingRuntime, ClusterTrainingRuntime) without model annotations:
+ * unverified (the objects that use it name the model)."
  *
  * @internal
  */
@@ -71,6 +79,14 @@ export function modelProvenanceRecorded(p: PodView): Finding {
   }
   const annotations = p.obj.metadata?.annotations ?? {};
   const name = annotations[`${MODEL}/name`]; const version = annotations[`${MODEL}/version`]; const digest = annotations[`${MODEL}/digest`];
+  if (RUNTIME_TEMPLATE_KINDS.has(p.ownerKind) && name === undefined && version === undefined) {
+    return {
+      id: 'META-2',
+      status: ControlStatus.UNVERIFIED,
+      evidence: [`${p.ownerKind} ${p.name}: a runtime template serves or trains the models that the objects using it name `
+        + `(${RUNTIME_TEMPLATE_KINDS.get(p.ownerKind)}), which are not part of this object`],
+    };
+  }
   const runId = annotations[RUN_ID];
   const fields = [p.field(`metadata.annotations["${MODEL}/name"]`, name), p.field(`metadata.annotations["${MODEL}/version"]`, version)];
   if (name === undefined && version === undefined && p.profile === WorkloadProfile.TRAINING && typeof runId === 'string' && runId.length > 0) {

@@ -1,7 +1,7 @@
 import { availabilityChecks } from './availability-rules';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS, jobChecks } from './job-rules';
 import { loggingChecks } from './logging-rules';
-import { Manifest, PodView } from './manifest';
+import { Manifest, PodOwner, PodView } from './manifest';
 import { networkDefaultDeny } from './network-isolation-rules';
 import { K8sObjectIndex } from './object-index';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
@@ -32,6 +32,10 @@ export interface WorkloadEvaluation {
   readonly harvestSeconds?: number;
   /** The custom-resource kind whose controller manages replicas, rollout and job fields of this pod spec, if any. */
   readonly controller?: string;
+  /** The object whose kind and labels decide the workload profile, when it is not `obj` itself (a Job built from a template). */
+  readonly owner?: PodOwner;
+  /** Who renders the pods' NetworkPolicies at runtime (an operator such as KubeRay's network isolation), if anyone. */
+  readonly networkPoliciesBy?: string;
 }
 
 /**
@@ -42,10 +46,10 @@ export interface WorkloadEvaluation {
  * @internal
  */
 export function evaluateWorkload(obj: Manifest, evaluation: WorkloadEvaluation): ControlResult[] {
-  const p = new PodView(obj);
+  const p = new PodView(obj, evaluation.owner);
   const { index, scope, controller } = evaluation;
   const findings: Finding[] = [
-    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, index), networkDefaultDeny(p, index), resourceCheck(p),
+    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, index), networkDefaultDeny(p, index, evaluation.networkPoliciesBy), resourceCheck(p),
     ...loggingChecks(p, scope, index),
   ];
   if (scope === ControlScope.SERVICE) {
