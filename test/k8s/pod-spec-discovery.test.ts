@@ -26,6 +26,13 @@ const CASES: Array<{ name: string; obj: any; paths: string[]; scope: 'service' |
     evidence: /^InferenceService isvc spec\.predictor\.containers\[0\]\.image=/,
   },
   {
+    name: 'KFServing (serving.kubeflow.org) InferenceService with only a model: built by the controller, so not evaluated',
+    obj: { apiVersion: 'serving.kubeflow.org/v1beta1', kind: 'InferenceService', metadata: meta('kfs'), spec: { predictor: { tensorflow: { storageUri: 'gs://m/f' } } } },
+    paths: [],
+    scope: 'service',
+    notEvaluated: /built by the KServe controller/,
+  },
+  {
     name: 'KServe ServingRuntime',
     obj: { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: meta('rt'), spec: { supportedModelFormats: [{ name: 'sklearn' }], containers: [container('kserve-container')] } },
     paths: ['f.yaml#ServingRuntime/rt'],
@@ -48,19 +55,19 @@ const CASES: Array<{ name: string; obj: any; paths: string[]; scope: 'service' |
   {
     name: 'KubeRay RayJob',
     obj: { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: meta('rj'), spec: { entrypoint: 'python train.py', rayClusterSpec: { headGroupSpec: { template: template() }, workerGroupSpecs: [] } } },
-    paths: ['f.yaml#RayJob/rj/rayClusterSpec/headGroupSpec'],
+    paths: ['f.yaml#RayJob/rj/rayClusterSpec.headGroupSpec'],
     scope: 'job',
   },
   {
     name: 'KubeRay RayService',
     obj: { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: meta('rs'), spec: { rayClusterConfig: { headGroupSpec: { template: template() }, workerGroupSpecs: [{ template: template() }] } } },
-    paths: ['f.yaml#RayService/rs/rayClusterConfig/headGroupSpec', 'f.yaml#RayService/rs/rayClusterConfig/workerGroupSpecs[0]'],
+    paths: ['f.yaml#RayService/rs/rayClusterConfig.headGroupSpec', 'f.yaml#RayService/rs/rayClusterConfig.workerGroupSpecs[0]'],
     scope: 'service',
   },
   {
     name: 'LeaderWorkerSet',
     obj: { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', metadata: meta('lws'), spec: { replicas: 2, leaderWorkerTemplate: { size: 4, leaderTemplate: template(), workerTemplate: template() } } },
-    paths: ['f.yaml#LeaderWorkerSet/lws/leaderTemplate', 'f.yaml#LeaderWorkerSet/lws/workerTemplate'],
+    paths: ['f.yaml#LeaderWorkerSet/lws/leaderWorkerTemplate.leaderTemplate', 'f.yaml#LeaderWorkerSet/lws/leaderWorkerTemplate.workerTemplate'],
     scope: 'service',
   },
   {
@@ -73,13 +80,13 @@ const CASES: Array<{ name: string; obj: any; paths: string[]; scope: 'service' |
   {
     name: 'Kubeflow TrainingRuntime',
     obj: { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainingRuntime', metadata: meta('tr'), spec: { template: { spec: { replicatedJobs: [{ name: 'node', template: { spec: { template: template() } } }] } } } },
-    paths: ['f.yaml#TrainingRuntime/tr/replicatedJobs[0]'],
+    paths: ['f.yaml#TrainingRuntime/tr/template.spec.replicatedJobs[0]'],
     scope: 'job',
   },
   {
     name: 'Kubeflow ClusterTrainingRuntime',
     obj: { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'ClusterTrainingRuntime', metadata: { name: 'ctr' }, spec: { template: { spec: { replicatedJobs: [{ name: 'node', template: { spec: { template: template() } } }] } } } },
-    paths: ['f.yaml#ClusterTrainingRuntime/ctr/replicatedJobs[0]'],
+    paths: ['f.yaml#ClusterTrainingRuntime/ctr/template.spec.replicatedJobs[0]'],
     scope: 'job',
   },
   {
@@ -130,7 +137,7 @@ const CASES: Array<{ name: string; obj: any; paths: string[]; scope: 'service' |
   {
     name: 'Argo CronWorkflow',
     obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: meta('cwf'), spec: { schedule: '@daily', workflowSpec: { templates: [{ name: 't', container: { image: IMAGE } }] } } },
-    paths: ['f.yaml#CronWorkflow/cwf/templates[0]'],
+    paths: ['f.yaml#CronWorkflow/cwf/workflowSpec.templates[0]'],
     scope: 'job',
   },
   {
