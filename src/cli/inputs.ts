@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, ScalarTag } from 'yaml';
+import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, ScalarTag, visit } from 'yaml';
 import { ASSEMBLY_MANIFEST, assemblyTemplates, isCloudAssembly } from './cloud-assembly';
 import { DockerfileInput, isDockerfileName, looksLikeDockerfile } from './dockerfile';
 import { isKustomization, kustomizationInput, UnrenderedInput, unrenderedInput } from './unrendered-inputs';
@@ -210,11 +210,18 @@ function parseYaml(file: string, text: string): { documents: InputDocument[]; pr
   const lc = new LineCounter();
   const documents: InputDocument[] = [];
   const problems: InputProblem[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter: lc, prettyErrors: true })) {
+  // The parser's own unique-key check compares each key with every earlier key of its mapping (quadratic in the keys of one
+  // mapping): it is off, and duplicateKeys() finds the same duplicates in one pass.
+  for (const doc of parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter: lc, prettyErrors: true, uniqueKeys: false })) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         problems.push({ file, line: err.linePos?.[0]?.line, message: `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
       }
+      continue;
+    }
+    const duplicates = duplicateKeys(doc, lc);
+    if (duplicates.length > 0) {
+      problems.push(...duplicates.map((d) => ({ file, ...d })));
       continue;
     }
     for (const warning of doc.warnings) {
@@ -233,6 +240,35 @@ function parseYaml(file: string, text: string): { documents: InputDocument[]; pr
     documents.push({ file, value, lineOf: (p) => lineIn(doc, lc, p) });
   }
   return { documents, problems };
+}
+
+/**
+ * Every key that repeats an earlier key of the same mapping (scalar keys by value, as the parser's own check compares them),
+ * with its line: one walk of the document and a Set per mapping, so linear in the size of the document.
+ */
+function duplicateKeys(doc: Document, lc: LineCounter): Array<{ line?: number; message: string }> {
+  const found: Array<{ line?: number; message: string }> = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const first = new Map<unknown, Scalar>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) {
+          continue;
+        }
+        const earlier = first.get(pair.key.value);
+        if (earlier === undefined) {
+          first.set(pair.key.value, pair.key);
+          continue;
+        }
+        const lineOfNode = (node: Scalar) => (node.range ? lc.linePos(node.range[0]).line : undefined);
+        found.push({
+          line: lineOfNode(pair.key),
+          message: `invalid YAML: duplicate key ${JSON.stringify(String(pair.key.value))} (first on line ${lineOfNode(earlier)}): map keys must be unique`,
+        });
+      }
+    },
+  });
+  return found;
 }
 
 /** The line of the deepest existing node on `fieldPath` (of its key, for a mapping entry), or of the document. */
