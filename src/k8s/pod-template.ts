@@ -6,6 +6,7 @@ import { LogShipping, LogShippingMode } from './log-shipping';
 import { containerSecurityContext, podSecurityContext } from './pod-security';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
+import { compareCodeUnits } from '../core/ordering';
 import { SECRET_ENV_NAME_PATTERN as SECRET_NAME } from '../core/patterns';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -74,7 +75,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     }
   }
   const env: k8s.EnvVar[] = [];
-  for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => compareCodeUnits(a, b))) {
     validateEnvName(scope, `env.${name}`, name);
     if (SECRET_NAME.test(name)) {
       throw propError(scope, `env.${name}`, name, 'looks like a secret and would be stored in plaintext in the manifest (SEC-9)',
@@ -82,7 +83,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     }
     env.push({ name, value });
   }
-  for (const [name, ref] of Object.entries(o.secretEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, ref] of Object.entries(o.secretEnv ?? {}).sort(([a], [b]) => compareCodeUnits(a, b))) {
     validateEnvName(scope, `secretEnv.${name}`, name);
     env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
   }

@@ -67,6 +67,26 @@ describe('ECS: ComplianceReport.of(app)', () => {
   });
 });
 
+test('ECS: a property override after complianceEntry() reaches the template, the report and the next entry', () => {
+  const { app, service, taskDefinition } = ecsApp();
+  const sec1 = () => service.complianceEntry().controls.find((c) => c.id === 'SEC-1')!.status;
+  expect(sec1()).toBe('enforced');
+  taskDefinition.addPropertyOverride('ContainerDefinitions.0.User', '0');
+  expect(sec1()).toBe('violated');
+  app.synth();
+  expect(statusOf(readReport(app.outdir), 'FraudServing/Scorer', 'SEC-1')).toBe('violated');
+});
+
+test('Kubernetes: a JSON patch after complianceEntry() reaches the report and the next entry', () => {
+  const { app, service, deployment } = k8sApp();
+  const sec6 = () => service.complianceEntry().controls.find((c) => c.id === 'SEC-6')!.status;
+  expect(sec6()).toBe('enforced');
+  deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+  expect(sec6()).toBe('violated');
+  app.synth();
+  expect(statusOf(readReport(app.outdir), 'fraud/scorer', 'SEC-6')).toBe('violated');
+});
+
 describe('Kubernetes: ComplianceReport.of(app)', () => {
   test('returns the report in enforce mode; only synthesis fails', () => {
     const { app, deployment } = k8sApp();
