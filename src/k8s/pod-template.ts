@@ -139,8 +139,18 @@ export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipp
     return;
   }
   const typedToJson = obj.toJson.bind(obj);
-  obj.toJson = () => JsonPatch.apply(typedToJson(), JsonPatch.add(`${podSpecPointer}/initContainers/0/restartPolicy`, 'Always'));
+  obj.toJson = () => {
+    const json = typedToJson();
+    // the shipper by name, not by position: an escape hatch may prepend init containers or remove the shipper (then there is
+    // no sidecar to make native, and the report's LOG-1 shows what the output ships)
+    const podSpec = podSpecPointer.split('/').slice(1).reduce((at, key) => at?.[key], json);
+    const index = Array.isArray(podSpec?.initContainers) ? podSpec.initContainers.findIndex((c: { name?: unknown }) => c?.name === LOG_SHIPPER_NAME) : -1;
+    return index < 0 ? json : JsonPatch.apply(json, JsonPatch.add(`${podSpecPointer}/initContainers/${index}/restartPolicy`, 'Always'));
+  };
 }
+
+/** The name fluentBitSidecar() gives the log-shipping container. */
+const LOG_SHIPPER_NAME = 'log-shipper';
 
 function validateEnvName(scope: IConstruct, prop: string, name: string): void {
   if (!ENV_NAME.test(name)) {
