@@ -144,7 +144,8 @@ export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipp
     // the shipper by name, not by position: an escape hatch may prepend init containers or remove the shipper (then there is
     // no sidecar to make native, and the report's LOG-1 shows what the output ships)
     const podSpec = podSpecPointer.split('/').slice(1).reduce((at, key) => at?.[key], json);
-    const index = Array.isArray(podSpec?.initContainers) ? podSpec.initContainers.findIndex((c: { name?: unknown }) => c?.name === LOG_SHIPPER_NAME) : -1;
+    const initContainers: Array<{ name?: unknown }> = Array.isArray(podSpec?.initContainers) ? podSpec.initContainers : [];
+    const index = initContainers.findIndex((container) => container?.name === LOG_SHIPPER_NAME);
     return index < 0 ? json : JsonPatch.apply(json, JsonPatch.add(`${podSpecPointer}/initContainers/${index}/restartPolicy`, 'Always'));
   };
 }
