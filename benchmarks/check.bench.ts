@@ -143,7 +143,13 @@ main(['check', '--no-report', '--format', 'json', ${JSON.stringify(file)}], io).
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const result = JSON.parse(text);
   return {
-    code: result.code, mainMs: result.ms, readMs: result.readMs, wallMs, maxRssMiB: result.maxRss / 1024, reportChars: result.out, summary: result.summary,
+    code: result.code,
+    mainMs: result.ms,
+    readMs: result.readMs,
+    wallMs,
+    maxRssMiB: result.maxRss / 1024,
+    reportChars: result.out,
+    summary: result.summary,
   };
 }
 
