@@ -33,6 +33,8 @@ export function compiledPackage(): { dir: string; source: string } {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cml-bench-lib-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'));
+  // the package reads its version (the report's generatorVersion) from the package.json above lib/
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(tmp, 'package.json'));
   const out = path.join(tmp, 'lib');
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {

@@ -35,12 +35,16 @@ AWS::ECS::TaskDefinition is evaluated with the AWS::ECS::Service that runs it. W
 key cdk-compliant-ml.
 Dockerfiles: files named Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile (and standard input or a named file whose
 first instruction is FROM or ARG); one report entry per file (kind Dockerfile, backend image) with IMG-1 (every external
-FROM and COPY --from pinned by digest after ARG substitution; ADD of URLs with --checksum), IMG-2 (no latest or untagged
-image), IMG-4 (LABELs org.opencontainers.image.source/revision/version/created in the final stage, literal or from ARGs),
-SEC-1 (the final stage's USER is a numeric UID[:GID] >= 10000) and SEC-9 (no ENV/ARG with a credential-like name and a
-value). Waivers are comments anywhere in the file, one per control:
+FROM, COPY --from and RUN --mount from= pinned by digest after ARG substitution; ADD of URLs with --checksum), IMG-2 (no
+latest or untagged image), IMG-4 (LABELs org.opencontainers.image.source/revision/version/created in the final stage,
+literal or from ARGs), SEC-1 (the final stage's USER is a numeric UID:GID, both >= 10000; a name is unverified) and SEC-9
+(no ENV value or ARG default holds a secret). Waivers are comments anywhere in the file, one per control:
   # cdk-compliant-ml waive=SEC-1 reason="vendor image runs as root" expires=2027-03-31 approved-by="ML platform"
-(waive and reason required; a malformed, unknown, repeated or expired waiver is an input error).
+(waive and reason required; a malformed, unknown, repeated or expired waiver, or one of another control, is an input error).
+Not evaluated, but listed in the report's notEvaluated and named on stderr: Helm templates (files with {{ ), values.yaml,
+Chart.yaml and Kustomizations; render them first (helm template REL CHART | cdk-compliant-ml check -, or
+kustomize build DIR | cdk-compliant-ml check -). A cloud assembly (cdk.out) is read through its manifest.json: only the
+stack templates are inputs. Symbolic links are followed, each file once.
 
 Options:
   --format FORMAT   what to print on stdout: table (default), json or markdown
@@ -128,11 +132,16 @@ export function checkCommand(argv: string[], io: CliIo): number {
     io.stderr(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: error: ${p.message}\n`);
   }
 
-  for (const n of evaluated.notEvaluated) {
+  // objects that may hold workloads but were not evaluated (custom resources whose pods a controller builds; Helm templates,
+  // chart values and Kustomizations that must be rendered first): listed in the report and named on stderr, never skipped silently
+  const notEvaluated = [
+    ...evaluated.notEvaluated,
+    ...read.notEvaluated.map((u) => ({ path: u.file, kind: u.kind, reason: u.reason })),
+  ];
+  for (const n of notEvaluated) {
     io.stderr(`${n.path}: not evaluated: ${n.kind}: ${n.reason}\n`);
   }
-
-  const report = ComplianceReport.fromWorkloads(evaluated.entries, evaluated.notEvaluated);
+  const report = ComplianceReport.fromWorkloads(evaluated.entries, notEvaluated);
   const outdir = args.values.get('outdir') ?? '.';
   if (!args.flags.has('no-report')) {
     writeReportFiles(outdir, report);
@@ -143,12 +152,12 @@ export function checkCommand(argv: string[], io: CliIo): number {
   const violatedWorkloads = new Set(violations.map((v) => v.path)).size;
   progress.info(`cdk-compliant-ml check: ${evaluated.entries.length} workloads in ${expanded.files.length} files`
     + ` (${evaluated.skipped} other objects skipped): ${violations.length} violated controls in ${violatedWorkloads} workloads,`
-    + ` ${problems.length} input problems, ${evaluated.notEvaluated.length} objects not evaluated`
+    + ` ${problems.length} input problems, ${notEvaluated.length} objects not evaluated`
     + (args.flags.has('no-report') ? '' : `; wrote ${path.join(outdir, REPORT_JSON_FILE)} and ${path.join(outdir, REPORT_MARKDOWN_FILE)}`));
   if (problems.length > 0) {
     return ExitCode.INPUT;
   }
-  const unevaluatedFail = evaluated.notEvaluated.length > 0 && !args.flags.has('allow-unevaluated');
+  const unevaluatedFail = notEvaluated.length > 0 && !args.flags.has('allow-unevaluated');
   return args.flags.has('enforce') && (violations.length > 0 || unevaluatedFail) ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
 

@@ -1,4 +1,4 @@
-import { Add, Arg, Copy, Env, Instruction, Label, Property } from 'dockerfile-ast';
+import { Add, Arg, Copy, Env, Instruction, Label, Property, Run } from 'dockerfile-ast';
 import {
   DockerfileInput, expand, isStageReference, lineOf, ParsedDockerfile, parseDockerfile, propertiesOf, Scope, sourcesOf, Stage,
   unresolvedReason,
@@ -7,7 +7,8 @@ import type { InputProblem } from './inputs';
 import { applyWaivers, Finding, verdict } from '../compliance/finding';
 import { Backend, WorkloadReport } from '../compliance/report-model';
 import { ImageReference } from '../core/image-reference';
-import { DIGEST_PATTERN, SECRET_ENV_NAME_PATTERN } from '../core/patterns';
+import { DIGEST_PATTERN } from '../core/patterns';
+import { isSecretName, plaintextSecretProblem } from '../core/secret-detection';
 
 /**
  * The controls a Dockerfile can show (IMG-1, IMG-2, IMG-4, SEC-1, SEC-9), evaluated into one report entry per Dockerfile.
@@ -70,7 +71,12 @@ export function dockerfileEntry(df: ParsedDockerfile, buildArgs: Map<string, str
   const ctx = new Context(df, buildArgs);
   const images = new Set<string>();
   const findings: Finding[] = [...imageChecks(ctx, images), labelCheck(ctx), userCheck(ctx), secretCheck(ctx)];
-  return { path: df.file, kind: DOCKERFILE_KIND, backend: DOCKERFILE_BACKEND, images: [...images], controls: applyWaivers(findings, df.waivers) };
+  // each waiver names the comment it comes from: `Dockerfile comment at FILE:LINE`
+  const controls = findings.flatMap((finding) => {
+    const waiver = df.waivers.find((w) => w.waiver.control === finding.id);
+    return applyWaivers([finding], waiver ? [waiver.waiver] : [], waiver ? `Dockerfile comment at ${df.file}:${waiver.line}` : undefined);
+  });
+  return { path: df.file, kind: DOCKERFILE_KIND, backend: DOCKERFILE_BACKEND, images: [...images], controls };
 }
 
 class Context {
@@ -145,11 +151,25 @@ function inspect(reference: string): { tag?: string; digest?: string; error?: st
   }
 }
 
-/** IMG-1 and IMG-2 on every external image (FROM, COPY --from); IMG-1 also on ADD of remote URLs (the downloaded bytes). */
+/**
+ * IMG-1 and IMG-2 on every external image and remote source, by the Dockerfile verdict rules (verdict-rules.ts):
+ *
+ * IMG-1:
+ * "Enforced when every external image the build reads (each FROM, COPY --from and RUN --mount=type=bind|cache,from= that
+ * does not name an earlier stage, after ARG substitution with the given build args) is pinned by a sha256 or sha512
+ * digest, and every ADD of a URL has --checksum=sha256:<64 hex> (of a git repository: a full commit id). Violated when one
+ * of them has no digest or checksum, or uses an ARG that has no value, so the image cannot be determined. A build from
+ * scratch and earlier stages only is enforced."
+ *
+ * IMG-2:
+ * "Enforced when no external image (FROM, COPY --from, RUN --mount from=) uses the tag latest or has neither tag nor
+ * digest; a digest-only reference passes. Violated when one does, or when the reference is invalid or uses an ARG that has
+ * no value."
+ */
 function imageChecks(ctx: Context, images: Set<string>): Finding[] {
   const pinned: string[] = []; const unpinned: string[] = [];
   const tagged: string[] = []; const untagged: string[] = [];
-  const check = (where: string, written: string, resolved: string | undefined, unresolved: string[], scope: Scope) => {
+  const check: ImageCheck = (where, written, resolved, unresolved, scope) => {
     if (resolved === undefined) {
       const msg = `${where}${written}: ${unresolved.map((n) => unresolvedReason(n, scope, scope === ctx.df.globalScope)).join('; ')}, so the image cannot be determined`;
       unpinned.push(msg);
@@ -183,13 +203,12 @@ function imageChecks(ctx: Context, images: Set<string>): Finding[] {
     for (const i of s.instructions) {
       if (i instanceof Copy) {
         const from = i.getFromFlag()?.getValue();
-        if (from && !isStageReference(from, ctx.df.stages, s.index)) {
-          const scope = ctx.scopeAt(s, lineOf(i));
-          const { value, missing } = expand(from, scope);
-          if (missing.length === 0 && isStageReference(value, ctx.df.stages, s.index)) {
-            continue;
-          }
-          check(`${ctx.at(lineOf(i))} COPY --from=`, from, missing.length === 0 ? value : undefined, missing, scope);
+        if (from) {
+          otherImage(ctx, s, i, 'COPY --from=', from, check);
+        }
+      } else if (i instanceof Run) {
+        for (const from of mountSources(i)) {
+          otherImage(ctx, s, i, 'RUN --mount=from=', from, check);
         }
       } else if (i instanceof Add) {
         remoteSources(ctx, i, pinned, unpinned);
@@ -203,6 +222,38 @@ function imageChecks(ctx: Context, images: Set<string>): Finding[] {
     tagged.push(`${ctx.df.label}: no external image (FROM scratch and earlier stages only)`);
   }
   return [verdict('IMG-1', pinned, unpinned), verdict('IMG-2', tagged, untagged)];
+}
+
+type ImageCheck = (where: string, written: string, resolved: string | undefined, unresolved: string[], scope: Scope) => void;
+
+/** An image named by COPY --from or RUN --mount from=: checked like a FROM unless it names an earlier stage (after expansion). */
+function otherImage(ctx: Context, stage: Stage, i: Instruction, what: string, from: string, check: ImageCheck): void {
+  if (isStageReference(from, ctx.df.stages, stage.index)) {
+    return;
+  }
+  const scope = ctx.scopeAt(stage, lineOf(i));
+  const { value, missing } = expand(from, scope);
+  if (missing.length === 0 && isStageReference(value, ctx.df.stages, stage.index)) {
+    return;
+  }
+  check(`${ctx.at(lineOf(i))} ${what}`, from, missing.length === 0 ? value : undefined, missing, scope);
+}
+
+/**
+ * The `from=` of every `RUN --mount` of type bind (the default type) or cache: BuildKit mounts that stage or image into the
+ * build, so an image there is an input like a FROM.
+ */
+function mountSources(run: Run): string[] {
+  const out: string[] = [];
+  for (const flag of run.getFlags().filter((f) => f.getName() === 'mount')) {
+    const options = new Map(flag.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue() ?? ''] as const));
+    const type = (options.get('type') ?? 'bind').toLowerCase();
+    const from = options.get('from');
+    if ((type === 'bind' || type === 'cache') && from !== undefined && from !== '') {
+      out.push(from);
+    }
+  }
+  return out;
 }
 
 /** ADD of a URL or git repository: pinned only with `--checksum` (or, for git, a full commit id as the ref). */
@@ -227,7 +278,15 @@ function remoteSources(ctx: Context, add: Add, pinned: string[], unpinned: strin
   }
 }
 
-/** IMG-4: the OCI labels source, revision, version and created in the final stage (or the stages it builds on). */
+/**
+ * IMG-4: the OCI labels of the final stage, by the Dockerfile verdict rule (verdict-rules.ts):
+ *
+ * IMG-4:
+ * "Enforced when the final stage (or a stage it builds on) has the LABELs org.opencontainers.image.source (a URL),
+ * revision (7 to 64 lowercase hex), version and created (RFC 3339), literal or through an ARG or ENV declared in the
+ * stage; a value left to an ARG without a default is checked when --build-arg gives it and counts as set otherwise.
+ * Violated when one is missing, empty, malformed or uses a variable the stage does not declare."
+ */
 function labelCheck(ctx: Context): Finding {
   const labels = new Map<string, { p: Property; i: Label; stage: Stage }>();
   for (const stage of ctx.chain()) {
@@ -281,7 +340,16 @@ function variablesOf(word: string): string[] {
   return [...new Set([...word.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2]))];
 }
 
-/** SEC-1: the final stage's USER (or the one it inherits from an earlier stage) is a numeric UID (and GID) >= 10000. */
+/**
+ * SEC-1: the user of the final stage, by the Dockerfile verdict rule (verdict-rules.ts):
+ *
+ * SEC-1:
+ * "Enforced when the USER in force for the final stage is a numeric UID:GID with both IDs >= 10000 (after ARG
+ * substitution). Violated when there is no USER (the base image's user, root by default), the user or group is root or 0,
+ * an ID is below 10000, or an ARG it uses has no value, or no group is given (USER 10001 runs with GID 0 unless the
+ * image's /etc/passwd says otherwise). Unverified when the user or group is a name: it maps to an ID through the image's
+ * /etc/passwd or /etc/group, which a Dockerfile does not show."
+ */
 function userCheck(ctx: Context): Finding {
   let user: { i: Instruction; stage: Stage } | undefined;
   for (const stage of ctx.chain()) {
@@ -304,27 +372,40 @@ function userCheck(ctx: Context): Finding {
     return verdict('SEC-1', [], [`${at}: ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value here, so the user cannot be verified statically`]);
   }
   const shown = value === raw ? at : `${at} (= ${value})`;
-  const [uid, gid] = value.split(':');
-  const problems: string[] = [];
+  const colon = value.indexOf(':');
+  const uid = colon < 0 ? value : value.slice(0, colon);
+  const gid = colon < 0 ? undefined : value.slice(colon + 1);
+  const bad: string[] = [];
+  const unknown: string[] = [];
   for (const [what, id] of [['user', uid], ['group', gid]] as const) {
     if (id === undefined) {
-      continue;
-    }
-    if (id === 'root' || /^0+$/.test(id)) {
-      problems.push(`the ${what} is root`);
+      if (/^\d+$/.test(uid) && !/^0+$/.test(uid)) {
+        bad.push(`no group is given, so the process runs with GID 0 (the root group) unless the image's /etc/passwd has an entry for UID ${uid}`);
+      }
+    } else if (id === 'root' || /^0+$/.test(id)) {
+      bad.push(`the ${what} is root`);
     } else if (!/^\d+$/.test(id)) {
-      problems.push(`the named ${what} ${JSON.stringify(id)} cannot be verified statically to map to an ID >= ${MIN_ID}`);
+      unknown.push(`the ${what} name ${JSON.stringify(id)} maps to an ID${what === 'user' && gid === undefined ? ' and a group' : ''} through the image's /etc/${what === 'user' ? 'passwd' : 'group'}, `
+        + `which a Dockerfile does not show, so it cannot be proven to be >= ${MIN_ID}`);
     } else if (Number(id) < MIN_ID) {
-      problems.push(`the ${what} ID ${id} is below ${MIN_ID}`);
+      bad.push(`the ${what} ID ${id} is below ${MIN_ID}`);
     }
   }
-  if (problems.length > 0) {
-    return verdict('SEC-1', [], [`${shown}: ${problems.join('; ')}; use a numeric USER such as 10001:10001`]);
-  }
-  return verdict('SEC-1', [`${shown}: numeric ${gid === undefined ? 'UID' : 'UID and GID'} >= ${MIN_ID}`], []);
+  const fix = '; use a numeric USER UID:GID such as 10001:10001';
+  return verdict('SEC-1', [`${shown}: numeric UID and GID >= ${MIN_ID}`],
+    bad.length > 0 ? [`${shown}: ${[...bad, ...unknown].join('; ')}${fix}`] : [],
+    unknown.length > 0 ? [`${shown}: ${unknown.join('; ')}${fix}`] : []);
 }
 
-/** SEC-9: no ENV or ARG with a credential-like name carries a value (every stage: the values stay in the image or its history). */
+/**
+ * SEC-9: no plaintext secret in an ENV value or ARG default, by the Dockerfile verdict rule (verdict-rules.ts):
+ *
+ * SEC-9:
+ * "Violated when an ENV value or ARG default of any stage carries a plaintext secret by the one SEC-9 rule of every
+ * backend: a name that denotes a secret value with a literal (or variable) value, or a value that looks like a credential
+ * whatever the name (the value never enters the report). Enforced otherwise; an ARG without a default is a build argument
+ * and carries nothing into the Dockerfile."
+ */
 function secretCheck(ctx: Context): Finding {
   const bad: string[] = [];
   const unset: string[] = [];
@@ -336,18 +417,16 @@ function secretCheck(ctx: Context): Finding {
     }
     for (const p of propertiesOf(i)) {
       checked++;
-      if (!SECRET_ENV_NAME_PATTERN.test(p.getName())) {
-        continue;
-      }
-      const value = p.getValue();
-      if (value !== null && value !== '') {
+      const value = p.getValue() ?? undefined;
+      const problem = plaintextSecretProblem(p.getName(), value);
+      if (problem) {
         // never print the value
-        bad.push(`${ctx.at(lineOf(i))} ${i.getKeyword()} ${p.getName()}=<value not shown>: a credential-like name with a value is stored in the `
+        bad.push(`${ctx.at(lineOf(i))} ${i.getKeyword()} ${p.getName()}=<value not shown>: ${problem}, stored in the `
           + 'image configuration or build history; use RUN --mount=type=secret at build time or a secret store at run time');
-      } else {
+      } else if ((value === undefined || value === '') && isSecretName(p.getName())) {
         unset.push(`${ctx.at(lineOf(i))} ${i.getKeyword()} ${p.getName()} has no value in the Dockerfile`);
       }
     }
   }
-  return verdict('SEC-9', [`${ctx.df.label}: no ENV or ARG with a credential-like name carries a value (${checked} checked)`, ...unset], bad);
+  return verdict('SEC-9', [`${ctx.df.label}: no ENV value or ARG default holds a secret (${checked} checked)`, ...unset], bad);
 }

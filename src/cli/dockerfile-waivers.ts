@@ -1,6 +1,7 @@
 import type { InputProblem } from './inputs';
+import { ControlCatalogue } from '../compliance/catalogue';
+import { checkWaiverRecords } from '../core/output-waivers';
 import { Waiver } from '../core/waiver';
-import { validateWaiver } from '../core/waiver-validation';
 
 /**
  * The comment that waives a control for a whole Dockerfile (a Dockerfile is one report entry):
@@ -21,15 +22,29 @@ const PAIR = /\s*([A-Za-z][A-Za-z-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
 const KEYS = ['waive', 'reason', 'expires', 'approved-by'];
 
 /**
- * The waivers written in a Dockerfile's comments, and a problem (with its line) for every malformed, unknown, expired or
- * repeated one.
+ * The controls a Dockerfile is judged on (those with a Dockerfile verdict rule): the only ones its comments may waive.
  *
  * @internal
  */
-export function dockerfileWaivers(file: string, text: string): { waivers: Waiver[]; problems: InputProblem[] } {
-  const waivers: Waiver[] = [];
+export const DOCKERFILE_CONTROL_IDS: readonly string[] = ControlCatalogue.controls()
+  .filter((c) => c.verdictRule?.dockerfile !== undefined).map((c) => c.id);
+
+/** A waiver of a Dockerfile comment, with the 1-based line it stands on. @internal */
+export interface DockerfileWaiver {
+  readonly waiver: Waiver;
+  readonly line: number;
+}
+
+/**
+ * The waivers written in a Dockerfile's comments, and a problem (with its line) for every malformed, unknown, out-of-scope,
+ * expired or repeated one. Validated by the same code as waivers in manifests and templates (checkWaiverRecords).
+ *
+ * @internal
+ */
+export function dockerfileWaivers(file: string, text: string, today?: string): { waivers: DockerfileWaiver[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
-  const firstLine = new Map<string, number>();
+  const records: Array<Record<string, string>> = [];
+  const lines: number[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const m = LINE.exec(raw);
     if (!m) {
@@ -41,26 +56,25 @@ export function dockerfileWaivers(file: string, text: string): { waivers: Waiver
       problems.push({ file, line, message: `malformed waiver comment: ${fields}; write # ${DOCKERFILE_WAIVER_PREFIX} waive=<CONTROL> reason="..."` });
       return;
     }
-    const waiver: Waiver = {
+    records.push({
       control: fields.get('waive') ?? '',
       reason: fields.get('reason') ?? '',
-      ...(fields.has('expires') ? { expires: fields.get('expires') } : {}),
-      ...(fields.has('approved-by') ? { approvedBy: fields.get('approved-by') } : {}),
-    };
-    try {
-      validateWaiver(undefined, 'waiver', waiver);
-    } catch (e) {
-      problems.push({ file, line, message: (e as Error).message });
-      return;
-    }
-    const earlier = firstLine.get(waiver.control);
-    if (earlier !== undefined) {
-      problems.push({ file, line, message: `${waiver.control} is waived twice (first on line ${earlier}): keep one waiver per control` });
-      return;
-    }
-    firstLine.set(waiver.control, line);
-    waivers.push(waiver);
+      ...(fields.has('expires') ? { expires: fields.get('expires')! } : {}),
+      ...(fields.has('approved-by') ? { approvedBy: fields.get('approved-by')! } : {}),
+    });
+    lines.push(line);
   });
+  const waivers: DockerfileWaiver[] = [];
+  for (const checked of checkWaiverRecords(records, DOCKERFILE_CONTROL_IDS, () => 'waiver', today)) {
+    const line = lines[checked.index];
+    if (checked.waiver) {
+      waivers.push({ waiver: checked.waiver, line });
+    } else if (checked.duplicateOf !== undefined) {
+      problems.push({ file, line, message: `${checked.control} is waived twice (first on line ${lines[checked.duplicateOf]}): keep one waiver per control` });
+    } else {
+      problems.push({ file, line, message: checked.problem! });
+    }
+  }
   return { waivers, problems };
 }
 

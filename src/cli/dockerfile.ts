@@ -1,8 +1,7 @@
 import * as path from 'path';
 import { Add, Arg, Copy, DockerfileParser, Env, From, Instruction, Keyword, Label, Property } from 'dockerfile-ast';
-import { dockerfileWaivers } from './dockerfile-waivers';
+import { DockerfileWaiver, dockerfileWaivers } from './dockerfile-waivers';
 import type { InputProblem } from './inputs';
-import type { Waiver } from '../core/waiver';
 
 /**
  * Reading Dockerfiles for `check`: recognising them by name (or, for stdin and explicitly named files, by content), parsing them
@@ -49,7 +48,7 @@ export interface ParsedDockerfile {
   readonly globalArgs: Arg[];
   readonly stages: Stage[];
   /** The waivers written in the file's comments (`# cdk-compliant-ml waive=...`). */
-  readonly waivers: Waiver[];
+  readonly waivers: DockerfileWaiver[];
 }
 
 const KEYWORDS = new Set<string>(Object.values(Keyword));

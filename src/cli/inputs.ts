@@ -1,8 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, ScalarTag } from 'yaml';
+import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, ScalarTag, visit } from 'yaml';
+import { ASSEMBLY_MANIFEST, assemblyTemplates, isCloudAssembly } from './cloud-assembly';
 import { DockerfileInput, isDockerfileName, looksLikeDockerfile } from './dockerfile';
+import { isKustomization, kustomizationInput, UnrenderedInput, unrenderedInput } from './unrendered-inputs';
 
 /**
  * Reading the inputs of `check`: files and directories of Kubernetes YAML/JSON and CloudFormation JSON/YAML, split into
@@ -33,6 +35,8 @@ export interface ReadInputs {
   readonly documents: InputDocument[];
   /** The Dockerfiles among the files (by name; standard input and other named files by content), parsed later. */
   readonly dockerfiles: DockerfileInput[];
+  /** Helm templates, chart values and metadata, Kustomizations: sources of manifests that `check` cannot evaluate unrendered. */
+  readonly notEvaluated: UnrenderedInput[];
   readonly problems: InputProblem[];
 }
 
@@ -43,7 +47,8 @@ const EXTENSIONS = ['.yaml', '.yml', '.json'];
  * JSON files that a directory of synthesized output holds besides manifests and templates: the report this tool and synthesis
  * write, the cloud assembly's own files, and project files. Skipped in directory walks (named explicitly, they are read).
  */
-const NOT_MANIFESTS = /^(compliance-report|manifest|tree|policy-validation-report|cdk|cdk\.context|package|package-lock|tsconfig[\w.-]*)\.json$|\.(assets|metadata)\.json$/i;
+const NOT_MANIFESTS = new RegExp('^(compliance-report|manifest|tree|policy-validation-report|validation-report|performance-counters|cdk|cdk\\.context'
+  + '|package|package-lock|tsconfig[\\w.-]*)\\.json$|\\.(assets|metadata)\\.json$', 'i');
 
 // CloudFormation's short-form intrinsic functions (YAML tags), each as a scalar, sequence and mapping tag.
 const CFN_FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform',
@@ -67,6 +72,8 @@ function splitGetAtt(s: string): string[] {
 /**
  * Expands the paths given on the command line into files: directories recursively (`.yaml`, `.yml` and `.json` files and
  * Dockerfiles by name, skipping hidden directories, `node_modules`, reports and cloud-assembly metadata), in sorted order.
+ * A directory that is a cloud assembly (`cdk.out`) is read through its `manifest.json`: only its stack templates are inputs
+ * (cloud-assembly.ts). Symbolic links are followed, each directory and file once (by real path: no cycles, no duplicates).
  * Missing paths become problems.
  *
  * @internal
@@ -74,15 +81,46 @@ function splitGetAtt(s: string): string[] {
 export function expandPaths(paths: string[]): { files: string[]; problems: InputProblem[] } {
   const files: string[] = [];
   const problems: InputProblem[] = [];
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+  const addFile = (file: string) => {
+    const real = realPath(file);
+    if (!seenFiles.has(real)) {
+      seenFiles.add(real);
+      files.push(file);
+    }
+  };
   const walk = (dir: string) => {
+    if (isCloudAssembly(dir)) {
+      const assembly = assemblyTemplates(dir, seenDirs);
+      assembly.files.forEach(addFile);
+      problems.push(...assembly.problems);
+      return;
+    }
+    const real = realPath(dir);
+    if (seenDirs.has(real)) {
+      return;
+    }
+    seenDirs.add(real);
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = fs.statSync(full).isDirectory();
+        } catch {
+          if (isInputName(entry.name)) {
+            problems.push({ file: full, message: 'a broken symbolic link' });
+          }
+          continue;
+        }
+      }
+      if (isDirectory) {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') {
           walk(full);
         }
-      } else if ((EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) && !NOT_MANIFESTS.test(entry.name)) || isDockerfileName(entry.name)) {
-        files.push(full);
+      } else if (isInputName(entry.name)) {
+        addFile(full);
       }
     }
   };
@@ -100,15 +138,32 @@ export function expandPaths(paths: string[]): { files: string[]; problems: Input
     }
     if (stat.isDirectory()) {
       const before = files.length;
+      const seen = seenDirs.has(realPath(p));
       walk(p);
-      if (files.length === before) {
-        problems.push({ file: p, message: `the directory has no ${EXTENSIONS.join('/')} files or Dockerfiles` });
+      if (files.length === before && !seen) {
+        const message = isCloudAssembly(p) ? 'the cloud assembly has no stack templates' : `the directory has no ${EXTENSIONS.join('/')} files or Dockerfiles`;
+        problems.push({ file: p, message });
       }
+    } else if (path.basename(p) === ASSEMBLY_MANIFEST && isCloudAssembly(path.dirname(p))) {
+      walk(path.dirname(p)); // the manifest of a cloud assembly named explicitly: its templates
     } else {
-      files.push(p);
+      addFile(p);
     }
   }
-  return { files: [...new Set(files)], problems };
+  return { files, problems };
+}
+
+/** Whether a file found in a directory walk is an input: YAML or JSON (except reports and metadata), or a Dockerfile. */
+function isInputName(name: string): boolean {
+  return (EXTENSIONS.includes(path.extname(name).toLowerCase()) && !NOT_MANIFESTS.test(name)) || isDockerfileName(name);
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 /**
@@ -120,11 +175,13 @@ export function expandPaths(paths: string[]): { files: string[]; problems: Input
  */
 export function parseInput(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {
   const name = file === STDIN ? '<stdin>' : file;
+  return isJsonInput(file, text) ? parseJson(name, text) : parseYaml(name, text);
+}
+
+/** JSON by extension, or text that starts with `{` or `[`. */
+function isJsonInput(file: string, text: string): boolean {
   const trimmed = text.trimStart();
-  if (path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    return parseJson(name, text);
-  }
-  return parseYaml(name, text);
+  return path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
 }
 
 function parseJson(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {
@@ -153,11 +210,18 @@ function parseYaml(file: string, text: string): { documents: InputDocument[]; pr
   const lc = new LineCounter();
   const documents: InputDocument[] = [];
   const problems: InputProblem[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter: lc, prettyErrors: true })) {
+  // The parser's own unique-key check compares each key with every earlier key of its mapping (quadratic in the keys of one
+  // mapping): it is off, and duplicateKeys() finds the same duplicates in one pass.
+  for (const doc of parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter: lc, prettyErrors: true, uniqueKeys: false })) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         problems.push({ file, line: err.linePos?.[0]?.line, message: `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
       }
+      continue;
+    }
+    const duplicates = duplicateKeys(doc, lc);
+    if (duplicates.length > 0) {
+      problems.push(...duplicates.map((d) => ({ file, ...d })));
       continue;
     }
     for (const warning of doc.warnings) {
@@ -176,6 +240,35 @@ function parseYaml(file: string, text: string): { documents: InputDocument[]; pr
     documents.push({ file, value, lineOf: (p) => lineIn(doc, lc, p) });
   }
   return { documents, problems };
+}
+
+/**
+ * Every key that repeats an earlier key of the same mapping (scalar keys by value, as the parser's own check compares them),
+ * with its line: one walk of the document and a Set per mapping, so linear in the size of the document.
+ */
+function duplicateKeys(doc: Document, lc: LineCounter): Array<{ line?: number; message: string }> {
+  const found: Array<{ line?: number; message: string }> = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const first = new Map<unknown, Scalar>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) {
+          continue;
+        }
+        const earlier = first.get(pair.key.value);
+        if (earlier === undefined) {
+          first.set(pair.key.value, pair.key);
+          continue;
+        }
+        const lineOfNode = (node: Scalar) => (node.range ? lc.linePos(node.range[0]).line : undefined);
+        found.push({
+          line: lineOfNode(pair.key),
+          message: `invalid YAML: duplicate key ${JSON.stringify(String(pair.key.value))} (first on line ${lineOfNode(earlier)}): map keys must be unique`,
+        });
+      }
+    },
+  });
+  return found;
 }
 
 /** The line of the deepest existing node on `fieldPath` (of its key, for a mapping entry), or of the document. */
@@ -274,6 +367,7 @@ function jsonErrorOffset(text: string): number | undefined {
 export function readInputs(files: string[], stdin: () => string, onFile?: (index: number, file: string) => void): ReadInputs {
   const documents: InputDocument[] = [];
   const dockerfiles: DockerfileInput[] = [];
+  const notEvaluated: UnrenderedInput[] = [];
   const problems: InputProblem[] = [];
   files.forEach((file, i) => {
     onFile?.(i, file);
@@ -290,9 +384,19 @@ export function readInputs(files: string[], stdin: () => string, onFile?: (index
       dockerfiles.push({ file: file === STDIN ? '<stdin>' : file, text });
       return;
     }
+    const name = file === STDIN ? '<stdin>' : file;
+    const unrendered = isJsonInput(file, text) ? undefined : unrenderedInput(name, text);
+    if (unrendered) {
+      notEvaluated.push(unrendered);
+      return;
+    }
     const parsed = parseInput(file, text);
-    documents.push(...parsed.documents);
+    const kustomizations = parsed.documents.filter((d) => isKustomization(d.value));
+    if (kustomizations.length > 0) {
+      notEvaluated.push(kustomizationInput(name));
+    }
+    documents.push(...parsed.documents.filter((d) => !kustomizations.includes(d)));
     problems.push(...parsed.problems);
   });
-  return { files, documents, dockerfiles, problems };
+  return { files, documents, dockerfiles, notEvaluated, problems };
 }

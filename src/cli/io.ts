@@ -8,6 +8,8 @@ import * as fs from 'fs';
 export interface CliIo {
   /** The environment (credentials, DOCKER_CONFIG, HOME). */
   readonly env: Record<string, string | undefined>;
+  /** Whether stderr is a terminal a person watches (not a pipe, a file or CI): only then do long runs print progress ticks. */
+  readonly stderrIsTerminal?: boolean;
   /** Writes to standard output (the result: a report, a table). */
   stdout(text: string): void;
   /** Writes to standard error (progress, problems, summaries). */
@@ -30,12 +32,13 @@ export function processIo(): CliIo {
     readStdin: () => fs.readFileSync(0, 'utf-8'),
     env: process.env,
     now: () => new Date(),
+    stderrIsTerminal: process.stderr.isTTY === true && !process.env.CI,
   };
 }
 
 /**
- * Progress lines on stderr: `info` always (unless quiet), `tick` at most once a second, so that short runs stay quiet and
- * long runs show where they are.
+ * Progress lines on stderr: `info` always (unless quiet), `tick` at most once a second and only when stderr is a terminal
+ * (never when piped, redirected or under CI), so that short runs stay quiet, logs stay clean and long runs show where they are.
  *
  * @internal
  */
@@ -52,7 +55,7 @@ export class Progress {
   }
 
   public tick(message: string): void {
-    if (!this.quiet && Date.now() - this.last >= this.intervalMs) {
+    if (!this.quiet && this.io.stderrIsTerminal === true && Date.now() - this.last >= this.intervalMs) {
       this.io.stderr(`${message}\n`);
       this.last = Date.now();
     }

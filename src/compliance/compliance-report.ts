@@ -62,7 +62,9 @@ export class ComplianceReport {
    */
   public static of(scope: IConstruct): ComplianceReport {
     const collected = collectWorkloads(scope);
-    return new ComplianceReport(collected.workloads, collected.notEvaluated);
+    const report = new ComplianceReport(collected.workloads, collected.notEvaluated);
+    report._app = scope.node.root;
+    return report;
   }
 
   /**
@@ -95,6 +97,12 @@ export class ComplianceReport {
    * Objects that may hold a workload but could not be evaluated, in the order given.
    */
   public readonly notEvaluated: NotEvaluatedObject[];
+  /**
+   * The app the report is of (for `of()`): the report files of two apps written into one directory are merged by app.
+   *
+   * @internal
+   */
+  public _app?: object;
   private canonicalCache?: Record<string, unknown>;
 
   protected constructor(workloads: WorkloadReport[], notEvaluated: NotEvaluatedObject[]) {
@@ -124,6 +132,15 @@ export class ComplianceReport {
    */
   public toMarkdown(): string {
     return [...this._markdownChunks()].join('');
+  }
+
+  /**
+   * This report with the entries of other apps added (for the files of two apps written into one directory).
+   *
+   * @internal
+   */
+  public _withOthers(workloads: WorkloadReport[], notEvaluated: NotEvaluatedObject[]): ComplianceReport {
+    return new ComplianceReport([...workloads, ...this.workloads], [...notEvaluated, ...this.notEvaluated]);
   }
 
   /**

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { ControlCatalogue } from './catalogue';
 import { COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import type { ComplianceReport } from './compliance-report';
-import { ControlStatus } from './report-model';
+import { ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
 
 /** The file name of the JSON report in the app's output directory. */
 export const REPORT_JSON_FILE = 'compliance-report.json';
@@ -55,12 +55,83 @@ export function complianceModeOf(scope: IConstruct): ComplianceMode {
 /**
  * Writes `compliance-report.json` and `compliance-report.md` into `outdir` (created when missing).
  *
+ * Several apps of one process may synthesize into one directory (a cdk8s app and an aws-cdk app writing to `dist`): the
+ * files then hold the workloads of all of them, merged, instead of the last app's alone. Each app's own entries are
+ * replaced when it synthesizes again. Two apps with a workload of the same path cannot be merged into one report: that is
+ * an error that names the path and the directory. A report without an app (`check`, `fromWorkloads`) replaces the files.
+ *
  * @internal
  */
 export function writeReportFiles(outdir: string, report: ComplianceReport): void {
   fs.mkdirSync(outdir, { recursive: true });
-  writeChunks(path.join(outdir, REPORT_JSON_FILE), report._jsonChunks());
-  writeChunks(path.join(outdir, REPORT_MARKDOWN_FILE), report._markdownChunks());
+  const written = mergeWithOtherApps(outdir, report);
+  writeChunks(path.join(outdir, REPORT_JSON_FILE), written._jsonChunks());
+  writeChunks(path.join(outdir, REPORT_MARKDOWN_FILE), written._markdownChunks());
+}
+
+/** Per output directory (real path): the workload and not-evaluated paths each app (by id) wrote there in this process. */
+interface OutdirWriters {
+  readonly byApp: Map<number, { readonly paths: Set<string> }>;
+}
+const WRITERS_SLOT = Symbol.for('cdk-compliant-ml.report-writers');
+const APP_IDS = new WeakMap<object, number>();
+
+function writersOf(outdir: string): OutdirWriters {
+  const global = globalThis as unknown as Record<symbol, Map<string, OutdirWriters> | undefined>;
+  const all = global[WRITERS_SLOT] ?? (global[WRITERS_SLOT] = new Map());
+  const key = fs.realpathSync(outdir);
+  let writers = all.get(key);
+  if (!writers) {
+    writers = { byApp: new Map() };
+    all.set(key, writers);
+  }
+  return writers;
+}
+
+let lastAppId = 0;
+
+function appId(app: object): number {
+  let id = APP_IDS.get(app);
+  if (id === undefined) {
+    id = ++lastAppId;
+    APP_IDS.set(app, id);
+  }
+  return id;
+}
+
+/**
+ * The report to write: `report`, plus the entries that other apps of this process wrote into the same directory (read back
+ * from the JSON file, so no app's report is held in memory). Throws when two apps have a workload of the same path.
+ */
+function mergeWithOtherApps(outdir: string, report: ComplianceReport): ComplianceReport {
+  const app = report._app;
+  if (app === undefined) {
+    return report;
+  }
+  const writers = writersOf(outdir);
+  const id = appId(app);
+  const own = new Set([...report.workloads.map((w) => w.path), ...report.notEvaluated.map((n) => n.path)]);
+  const others = new Map<string, number>();
+  for (const [otherId, written] of writers.byApp) {
+    if (otherId !== id) {
+      written.paths.forEach((p) => others.set(p, otherId));
+    }
+  }
+  writers.byApp.set(id, { paths: own });
+  const file = path.join(outdir, REPORT_JSON_FILE);
+  if (others.size === 0 || !fs.existsSync(file)) {
+    return report;
+  }
+  const clash = [...own].find((p) => others.has(p));
+  if (clash !== undefined) {
+    writers.byApp.delete(id);
+    throw new Error(`two apps write their compliance report into ${outdir} and both have a workload ${JSON.stringify(clash)}: `
+      + 'one report cannot hold both; give each app its own output directory (new App({ outdir }))');
+  }
+  const previous = JSON.parse(fs.readFileSync(file, 'utf-8')) as { workloads?: WorkloadReport[]; notEvaluated?: NotEvaluatedObject[] };
+  const workloads = (previous.workloads ?? []).filter((w) => others.has(w.path));
+  const notEvaluated = (previous.notEvaluated ?? []).filter((n) => others.has(n.path));
+  return report._withOthers(workloads, notEvaluated);
 }
 
 /** The size of the buffer the report files are written through. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ControlCatalogue } from './catalogue';
 import { AcknowledgedRule, ControlResult, ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
+import { compareCodeUnits } from '../core/ordering';
 
 /** The version of the report's JSON shape. */
 export const REPORT_SCHEMA_VERSION = '1';
@@ -28,14 +29,14 @@ const STATUS_ORDER = Object.values(ControlStatus) as string[];
  * @internal
  */
 export function canonicalReport(workloads: WorkloadReport[], notEvaluated: NotEvaluatedObject[] = []): Record<string, unknown> {
-  const sorted = [...workloads].sort((a, b) => compare(a.path, b.path) || compare(a.kind, b.kind));
+  const sorted = [...workloads].sort((a, b) => compareCodeUnits(a.path, b.path) || compareCodeUnits(a.kind, b.kind));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generator: REPORT_GENERATOR,
     generatorVersion: reportGeneratorVersion(),
     summary: summarize(sorted),
     notEvaluated: [...notEvaluated]
-      .sort((a, b) => compare(a.path, b.path) || compare(a.kind, b.kind) || compare(a.reason, b.reason))
+      .sort((a, b) => compareCodeUnits(a.path, b.path) || compareCodeUnits(a.kind, b.kind) || compareCodeUnits(a.reason, b.reason))
       .map((o) => ({ path: o.path, kind: o.kind, reason: o.reason })),
     workloads: sorted.map((w) => prune({
       path: w.path,
@@ -54,7 +55,7 @@ export function canonicalReport(workloads: WorkloadReport[], notEvaluated: NotEv
         waiverSource: c.waiver ? c.waiverSource : undefined,
       })),
       acknowledgedRules: w.acknowledgedRules?.length
-        ? [...w.acknowledgedRules].sort((a, b) => compare(a.path, b.path) || compare(a.rule, b.rule))
+        ? [...w.acknowledgedRules].sort((a, b) => compareCodeUnits(a.path, b.path) || compareCodeUnits(a.rule, b.rule))
           .map((r) => ({ rule: r.rule, reason: r.reason, path: r.path }))
         : undefined,
     })),
@@ -108,7 +109,7 @@ export function* reportMarkdownChunks(canonical: Record<string, unknown>): Gener
   const ids = new Set(report.workloads.flatMap((w) => w.controls.map((c) => c.id)));
   if (ids.size > 0) {
     const legend = ['', '## Controls', '', '| control | title | articles |', '|---|---|---|'];
-    for (const id of [...ids].sort((a, b) => ControlCatalogue.orderOf(a) - ControlCatalogue.orderOf(b) || compare(a, b))) {
+    for (const id of [...ids].sort((a, b) => ControlCatalogue.orderOf(a) - ControlCatalogue.orderOf(b) || compareCodeUnits(a, b))) {
       const control = ControlCatalogue.find(id);
       legend.push(`| ${id} | ${cell(control?.title ?? '(not in the catalogue)')} | ${control?.articles.join(', ') ?? ''} |`);
     }
@@ -206,12 +207,9 @@ function summarize(workloads: WorkloadReport[]): Record<string, number> {
 }
 
 function sortControls(controls: ControlResult[]): ControlResult[] {
-  return [...controls].sort((a, b) => ControlCatalogue.orderOf(a.id) - ControlCatalogue.orderOf(b.id) || compare(a.id, b.id));
+  return [...controls].sort((a, b) => ControlCatalogue.orderOf(a.id) - ControlCatalogue.orderOf(b.id) || compareCodeUnits(a.id, b.id));
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** A copy without undefined fields, built key by key (no `delete`, which would turn the objects slow for JSON.stringify). */
 function prune<T extends Record<string, unknown>>(o: T): T {

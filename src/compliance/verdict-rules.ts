@@ -14,7 +14,11 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
     ecs: 'Every container\'s `Image`, intrinsics flattened, ends in `@sha256:<64 hex>` or `@sha512:<128 hex>` → '
       + 'enforced; a digest part that is an intrinsic, or an image ending in an intrinsic without a literal `@`, → '
       + 'unverified; otherwise violated.',
-    dockerfile: '',
+    dockerfile: 'Enforced when every external image the build reads (each FROM, COPY --from and RUN '
+      + '--mount=type=bind|cache,from= that does not name an earlier stage, after ARG substitution with the given build '
+      + 'args) is pinned by a sha256 or sha512 digest, and every ADD of a URL has --checksum=sha256:<64 hex> (of a git '
+      + 'repository: a full commit id). Violated when one of them has no digest or checksum, or uses an ARG that has no '
+      + 'value, so the image cannot be determined. A build from scratch and earlier stages only is enforced.',
   },
   'IMG-2': {
     kubernetes: 'Every container image (init, regular and ephemeral) has a tag other than `latest`, or is pinned by digest '
@@ -22,7 +26,9 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'violated. A token or template placeholder in the image: unverified.',
     ecs: 'A literal tag `latest`, or neither tag nor digest, on any container → violated; a tag or digest hidden in an '
       + 'intrinsic → unverified; otherwise enforced.',
-    dockerfile: '',
+    dockerfile: 'Enforced when no external image (FROM, COPY --from, RUN --mount from=) uses the tag latest or has neither tag '
+      + 'nor digest; a digest-only reference passes. Violated when one does, or when the reference is invalid or uses '
+      + 'an ARG that has no value.',
   },
   'IMG-3': {
     kubernetes: 'Every container (init, regular and ephemeral) sets `imagePullPolicy: Always`: enforced. Any other value, or '
@@ -41,7 +47,11 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'version and created with literal, well-formed values (source a URL, revision 7–64 hex, created RFC 3339) → '
       + 'enforced; a malformed value → violated; an intrinsic value → unverified; a missing key → external (the '
       + 'image\'s own labels are not visible at synth time), naming each missing key.',
-    dockerfile: '',
+    dockerfile: 'Enforced when the final stage (or a stage it builds on) has the LABELs org.opencontainers.image.source (a '
+      + 'URL), revision (7 to 64 lowercase hex), version and created (RFC 3339), literal or through an ARG or ENV '
+      + 'declared in the stage; a value left to an ARG without a default is checked when --build-arg gives it and '
+      + 'counts as set otherwise. Violated when one is missing, empty, malformed or uses a variable the stage does not '
+      + 'declare.',
   },
   'META-1': {
     kubernetes: 'Applies to every workload. Its `metadata.labels` and its pod template\'s labels both carry the six recommended '
@@ -59,14 +69,15 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'other workload is not-applicable with that reason. The workload\'s annotations '
       + '`model.compliance.cdk-compliant-ml.io/name` and `/version` are non-empty, the version is not `latest`, and '
       + '`/digest`, when set, is a sha256/sha512 digest: enforced. A training job without a registered model yet is '
-      + 'identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated. A runtime template (ServingRuntime, '
-      + 'ClusterServingRuntime, TrainingRuntime, ClusterTrainingRuntime) without model annotations: unverified (the objects that '
-      + 'use it name the model).',
+      + 'identified by `run.compliance.cdk-compliant-ml.io/id`: enforced. Otherwise violated. A runtime template '
+      + '(ServingRuntime, ClusterServingRuntime, TrainingRuntime, ClusterTrainingRuntime) without model annotations: '
+      + 'unverified (the objects that use it name the model).',
     ecs: 'Applies to tasks that declare themselves a model server or training job (the kind our constructs record in the '
-      + 'template metadata, the tag or docker label `app.kubernetes.io/component` `model-server`/`training-job`, or `model.*` '
-      + 'docker labels); any other task is not-applicable with that reason. The main container\'s `DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the '
-      + 'version not `latest`, a `model.<prefix>/digest` if present a registered digest) → enforced; otherwise '
-      + 'violated; an intrinsic value → unverified.',
+      + 'template metadata, the tag or docker label `app.kubernetes.io/component` `model-server`/`training-job`, or '
+      + '`model.*` docker labels); any other task is not-applicable with that reason. The main container\'s '
+      + '`DockerLabels` name the model (`model.<prefix>/name` and `model.<prefix>/version`, the version not `latest`, a '
+      + '`model.<prefix>/digest` if present a registered digest) → enforced; otherwise violated; an intrinsic value → '
+      + 'unverified.',
   },
   'SEC-1': {
     kubernetes: 'Every container (init, regular and ephemeral) runs with `runAsNonRoot: true` and a `runAsUser` and '
@@ -78,7 +89,11 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'often root), an ID below 10000, `root`, or a numeric UID without a GID (ECS then runs with group 0) → '
       + 'violated; a user or group given by name other than root, or an intrinsic → unverified (the image\'s '
       + '/etc/passwd decides the ID).',
-    dockerfile: '',
+    dockerfile: 'Enforced when the USER in force for the final stage is a numeric UID:GID with both IDs >= 10000 (after ARG '
+      + 'substitution). Violated when there is no USER (the base image\'s user, root by default), the user or group is '
+      + 'root or 0, an ID is below 10000, or an ARG it uses has no value, or no group is given (USER 10001 runs with '
+      + 'GID 0 unless the image\'s /etc/passwd says otherwise). Unverified when the user or group is a name: it maps to '
+      + 'an ID through the image\'s /etc/passwd or /etc/group, which a Dockerfile does not show.',
   },
   'SEC-2': {
     kubernetes: 'Every container (init, regular and ephemeral) sets `securityContext.allowPrivilegeEscalation: false`: '
@@ -132,20 +147,20 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'when that ServiceAccount is among the evaluated objects with `automountServiceAccountToken: false` (the API '
       + 'server honours it), and violated when the ServiceAccount is not in the output or does not set it to false (the '
       + 'default mounts the token). `automountServiceAccountToken: true` on the pod, or a missing or `default` '
-      + 'ServiceAccount: violated. A KServe serving runtime (ServingRuntime, ClusterServingRuntime) that does not meet this: '
-      + 'unverified (the InferenceService that uses it sets the pod\'s ServiceAccount).',
+      + 'ServiceAccount: violated. A KServe serving runtime (ServingRuntime, ClusterServingRuntime) that does not meet '
+      + 'this: unverified (the InferenceService that uses it sets the pod\'s ServiceAccount).',
     ecs: 'No `TaskRoleArn` on Fargate → enforced (the task gets no AWS credentials); on EC2 or an unknown launch type → '
-      + 'unverified (the containers can reach the container instance role through IMDS unless the agent blocks it). Otherwise the task role must be a role of this '
-      + 'template, distinct from the execution role, and least privilege counting every policy attached to it (inline '
-      + '`Policies`; `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources anywhere in the '
-      + 'template that name it; its `ManagedPolicyArns`): no Allow with `NotAction` or `NotResource`; no action '
-      + 'wildcard on a whole service (`*`, `s3:*`, `IAM:*`: actions compare case-insensitively); no '
-      + '`iam:`/`organizations:` action and no pattern matching iam:PassRole, sts:AssumeRole or KMS key administration '
-      + '(`iam:Pass*`, `kms:*`); `Resource: "*"` only for actions without resource-level permissions '
-      + '(ecr:GetAuthorizationToken, X-Ray, cloudwatch:PutMetricData, ssmmessages) → enforced. An AWS managed policy '
-      + 'ARN (AdministratorAccess, PowerUserAccess, any `arn:aws:iam::aws:policy/...`) or any other breach → violated; '
-      + 'a role, policy document, managed policy ARN or action outside the template or behind an intrinsic → '
-      + 'unverified.',
+      + 'unverified (the containers can reach the container instance role through IMDS unless the agent blocks it). '
+      + 'Otherwise the task role must be a role of this template, distinct from the execution role, and least privilege '
+      + 'counting every policy attached to it (inline `Policies`; `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and '
+      + '`AWS::IAM::RolePolicy` resources anywhere in the template that name it; its `ManagedPolicyArns`): no Allow '
+      + 'with `NotAction` or `NotResource`; no action wildcard on a whole service (`*`, `s3:*`, `IAM:*`: actions '
+      + 'compare case-insensitively); no `iam:`/`organizations:` action and no pattern matching iam:PassRole, '
+      + 'sts:AssumeRole or KMS key administration (`iam:Pass*`, `kms:*`); `Resource: "*"` only for actions without '
+      + 'resource-level permissions (ecr:GetAuthorizationToken, X-Ray, cloudwatch:PutMetricData, ssmmessages) → '
+      + 'enforced. An AWS managed policy ARN (AdministratorAccess, PowerUserAccess, any `arn:aws:iam::aws:policy/...`) '
+      + 'or any other breach → violated; a role, policy document, managed policy ARN or action outside the template or '
+      + 'behind an intrinsic → unverified.',
   },
   'SEC-9': {
     kubernetes: 'No literal `env[*].value` of any container (init, regular or ephemeral) carries a plaintext secret: its name '
@@ -159,15 +174,18 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + '`{{resolve:secretsmanager|ssm-secure}}` dynamic reference or an IAM access key\'s SecretAccessKey (both '
       + 'resolve into plaintext) → enforced, with `Secrets[*].ValueFrom` as evidence; one that does → violated; a value '
       + 'from a parameter or an import, or `EnvironmentFiles` (contents not in the template) → unverified.',
-    dockerfile: '',
+    dockerfile: 'Violated when an ENV value or ARG default of any stage carries a plaintext secret by the one SEC-9 rule of '
+      + 'every backend: a name that denotes a secret value with a literal (or variable) value, or a value that looks '
+      + 'like a credential whatever the name (the value never enters the report). Enforced otherwise; an ARG without a '
+      + 'default is a build argument and carries nothing into the Dockerfile.',
   },
   'NET-1': {
     kubernetes: 'Every NetworkPolicy of the workload\'s namespace whose podSelector selects its pod labels counts, ours or '
       + 'foreign ({} selects all); their union decides. Enforced when they restrict Ingress (policyTypes default: '
       + 'always) and Egress (default: only when egress rules exist) and no rule admits every peer: no from/to or an '
       + 'empty list, a peer {}, ipBlock 0.0.0.0/0 or ::/0 without except, or namespaceSelector {} without podSelector '
-      + '(ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule. No selecting policy while '
-      + 'an operator renders them at runtime (KubeRay `networkIsolation`): unverified.',
+      + '(ports do not narrow peers). Otherwise violated, naming each selecting policy and open rule. No selecting '
+      + 'policy while an operator renders them at runtime (KubeRay `networkIsolation`): unverified.',
     ecs: '`AssignPublicIp` is not ENABLED, and every security group of the tasks (`AwsvpcConfiguration.SecurityGroups` '
       + 'of the service, or of each runTask state of a job) is in this template with, counting its inline rules and '
       + 'every `AWS::EC2::SecurityGroupIngress`/`SecurityGroupEgress` resource whose `GroupId` targets it: no ingress '

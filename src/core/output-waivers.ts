@@ -78,42 +78,81 @@ export function readOutputWaivers(value: unknown, applicable: readonly string[],
   }
   const waivers: Waiver[] = [];
   const problems: string[] = [];
-  const seen = new Set<string>();
-  value.forEach((item, i) => {
-    const problem = waiverProblem(item, i, applicable, today);
-    if (problem) {
-      problems.push(problem);
-    } else if (seen.has(item.control)) {
-      problems.push(`waivers[${i}]: ${item.control} is waived twice; keep one waiver per control`);
+  for (const checked of checkWaiverRecords(value, applicable, (i) => `waivers[${i}]`, today)) {
+    if (checked.waiver) {
+      waivers.push(checked.waiver);
+    } else if (checked.duplicateOf !== undefined) {
+      problems.push(`waivers[${checked.index}]: ${checked.control} is waived twice; keep one waiver per control`);
     } else {
-      seen.add(item.control);
-      waivers.push(pickWaiver(item));
+      problems.push(checked.problem!);
     }
-  });
+  }
   return { waivers, problems };
 }
 
-function waiverProblem(item: unknown, index: number, applicable: readonly string[], today: string | undefined): string | undefined {
+/**
+ * The outcome of validating one waiver record of a list: the waiver, or the problem, or the index of the earlier record that
+ * already waives the same control.
+ *
+ * @internal
+ */
+export interface CheckedWaiverRecord {
+  readonly index: number;
+  readonly waiver?: Waiver;
+  readonly problem?: string;
+  /** The control waived twice, with `duplicateOf`. */
+  readonly control?: string;
+  readonly duplicateOf?: number;
+}
+
+/**
+ * Validates a list of waiver records one by one, like waivers in code (known control, non-empty reason, real unexpired ISO
+ * date, a control in `applicable`), and finds the records that waive a control an earlier valid record already waives. The
+ * one validation behind output waivers (annotations, template metadata) and Dockerfile comments: every record gets its own
+ * result, so callers can report each bad one where it stands (an index, a line).
+ *
+ * @param prop how a record is named in messages, e.g. `waivers[2]`
+ * @internal
+ */
+export function checkWaiverRecords(records: readonly unknown[], applicable: readonly string[], prop: (index: number) => string,
+  today?: string): CheckedWaiverRecord[] {
+  const first = new Map<string, number>();
+  return records.map((item, index) => {
+    const problem = waiverProblem(item, prop(index), applicable, today);
+    if (problem) {
+      return { index, problem };
+    }
+    const waiver = pickWaiver(item as Record<string, unknown>);
+    const earlier = first.get(waiver.control);
+    if (earlier !== undefined) {
+      return { index, control: waiver.control, duplicateOf: earlier };
+    }
+    first.set(waiver.control, index);
+    return { index, waiver };
+  });
+}
+
+function waiverProblem(item: unknown, prop: string, applicable: readonly string[], today: string | undefined): string | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-    return `waivers[${index}] ${JSON.stringify(item)} is not a waiver: write {"control": "...", "reason": "...", "expires"?: "YYYY-MM-DD", "approvedBy"?: "..."}`;
+    return `${prop} ${JSON.stringify(item)} is not a waiver: write {"control": "...", "reason": "...", "expires"?: "YYYY-MM-DD", "approvedBy"?: "..."}`;
   }
   const record = item as Record<string, unknown>;
   const unknownKeys = Object.keys(record).filter((k) => !['control', 'reason', 'expires', 'approvedBy'].includes(k));
   if (unknownKeys.length > 0) {
-    return `waivers[${index}]: unknown field ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; a waiver has control, reason, expires and approvedBy`;
+    return `${prop}: unknown field ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; a waiver has control, reason, expires and approvedBy`;
   }
   for (const key of ['expires', 'approvedBy']) {
     if (record[key] !== undefined && typeof record[key] !== 'string') {
-      return `waivers[${index}].${key} ${JSON.stringify(record[key])} must be a string`;
+      return `${prop}.${key} ${JSON.stringify(record[key])} must be a string`;
     }
   }
   try {
-    validateWaiver(undefined, `waivers[${index}]`, record as unknown as Waiver, today);
+    validateWaiver(undefined, prop, record as unknown as Waiver, today);
   } catch (e) {
     return (e as Error).message;
   }
   const problem = scopeProblem(String(record.control), applicable);
-  return problem ? `waivers[${index}].control ${JSON.stringify(record.control)}: ${problem}` : undefined;
+  return problem ? `${prop}.control ${JSON.stringify(record.control)}: ${problem}` : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Aspects, CfnResource, IAspect, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { compareCodeUnits } from '../core/ordering';
 
 /**
  * A rule acknowledged for cdk-nag (`Validations.of(...).acknowledge`), with its reason; it also lands in the report.
@@ -36,7 +37,7 @@ class TemplateSuppressionAspect implements IAspect {
     const previous = existing.find(same);
     const appliesTo = [...new Set([...(previous?.applies_to ?? []), ...(this.entry.applies_to ?? [])])].sort();
     merged.push({ id: this.entry.id, reason: this.entry.reason, ...(appliesTo.length > 0 ? { applies_to: appliesTo } : {}) });
-    node.addMetadata('cdk_nag', { rules_to_suppress: merged.sort((a, b) => a.id.localeCompare(b.id)) });
+    node.addMetadata('cdk_nag', { rules_to_suppress: merged.sort((a, b) => compareCodeUnits(a.id, b.id)) });
   }
 }
 

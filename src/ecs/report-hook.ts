@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, Stack, Stage, attachCustomSynthesis } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage, StageSynthesisOptions, attachCustomSynthesis } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { templateWorkloads, throwTemplateProblem } from './checks/evaluate';
 import { CfnTemplate, TemplateView } from './checks/template';
@@ -29,14 +30,63 @@ function isReportingEcsWorkload(c: IConstruct): c is ReportingEcsWorkload {
 
 const SYNTH_SLOT = Symbol.for('cdk-compliant-ml.ecs.in-synthesis');
 const HOOK_SLOT = Symbol.for('cdk-compliant-ml.ecs.report-hook');
+/** Set while the app is synthesized for a report outside its own synth(): the hook then neither writes files nor fails. */
+const REPORT_SYNTH_SLOT = Symbol.for('cdk-compliant-ml.ecs.report-synthesis');
+/** Set once a report synthesized the app: the app's next synth() is forced, so that later changes are not lost. */
+const STALE_SLOT = Symbol.for('cdk-compliant-ml.ecs.assembly-stale');
+const FRESH_SYNTH_SLOT = Symbol.for('cdk-compliant-ml.ecs.fresh-synth');
 
-/** The synthesized template of a stack: read from the cloud assembly directory (synthesizing the app first when needed). */
-function templateOf(stack: Stack, root: IConstruct): CfnTemplate {
-  const stage = Stage.of(stack)!;
-  if (!(root as unknown as Record<symbol, boolean>)[SYNTH_SLOT]) {
-    return stage.synth().getStackArtifact(stack.artifactId).template;
+type Slots = Record<symbol, boolean | undefined>;
+
+/**
+ * Makes the app's own `synth()` synthesize again (`force: true`) after a report synthesized it: aws-cdk caches the assembly
+ * of the first synthesis and would return it, without any change made since (an `addPropertyOverride` after
+ * `ComplianceReport.of(app)`, say), from every later `synth()`.
+ */
+function ensureFreshSynth(root: Stage): void {
+  const slots = root as unknown as Slots;
+  if (slots[FRESH_SYNTH_SLOT]) {
+    return;
   }
-  return JSON.parse(fs.readFileSync(path.join(stage.outdir, stack.templateFile), 'utf-8'));
+  slots[FRESH_SYNTH_SLOT] = true;
+  const synth = root.synth.bind(root);
+  root.synth = (options: StageSynthesisOptions = {}) => {
+    const stale = slots[STALE_SLOT] === true;
+    slots[STALE_SLOT] = false;
+    return synth(stale ? { ...options, force: true } : options);
+  };
+}
+
+/**
+ * The templates of the app's stacks for a report. Inside the app's own synthesis: read from the assembly directory. Outside
+ * it (`ComplianceReport.of(app)`, `complianceEntry()`): the app is synthesized afresh (`force`, so every change made so far
+ * is in), with the report hook idle (no files written, no enforcement: only the app's own synthesis fails), and its next
+ * `synth()` is forced again, so a change made after the report is not lost.
+ *
+ * @internal
+ */
+export function reportTemplates(root: IConstruct): (stack: Stack) => CfnTemplate {
+  const slots = root as unknown as Slots;
+  if (slots[SYNTH_SLOT]) {
+    return (stack) => JSON.parse(fs.readFileSync(path.join(Stage.of(stack)!.outdir, stack.templateFile), 'utf-8'));
+  }
+  if (!Stage.isStage(root)) {
+    return (stack) => Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).template;
+  }
+  ensureFreshSynth(root);
+  slots[REPORT_SYNTH_SLOT] = true;
+  let assembly: CloudAssembly;
+  try {
+    assembly = root.synth({ force: true });
+  } finally {
+    slots[REPORT_SYNTH_SLOT] = false;
+  }
+  slots[STALE_SLOT] = true;
+  // a nested stage's assembly was synthesized with the root's (and is not wrapped): its synth() returns it from the cache
+  return (stack) => {
+    const stage = Stage.of(stack)!;
+    return (stage === root ? assembly : stage.synth()).getStackArtifact(stack.artifactId).template;
+  };
 }
 
 /** Construct paths of the resources of a stack by logical ID (the L2 wrapper's path for `Resource` children). */
@@ -65,10 +115,11 @@ export function collectEcsWorkloads(root: IConstruct): WorkloadReport[] {
     return [];
   }
   const views = new Map<Stack, TemplateView>();
+  const templateOf = reportTemplates(root);
   const viewOf = (s: Stack) => {
     let v = views.get(s);
     if (!v) {
-      v = new TemplateView(templateOf(s, root));
+      v = new TemplateView(templateOf(s));
       views.set(s, v);
     }
     return v;
@@ -115,6 +166,9 @@ export function installEcsReportHook(scope: IConstruct): void {
   slots[HOOK_SLOT] = true;
   attachCustomSynthesis(root, {
     onSynthesize: (session) => {
+      if (slots[REPORT_SYNTH_SLOT]) {
+        return; // a report's own synthesis (ComplianceReport.of): it computes the report itself
+      }
       slots[SYNTH_SLOT] = true;
       let report: ComplianceReport;
       try {

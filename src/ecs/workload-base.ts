@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Acknowledged } from './acknowledgements';
 import { TaskPlacement, resolvePlacement } from './capacity';
@@ -6,7 +6,7 @@ import { WORKLOAD_METADATA_KEY, evaluateEcsWorkload, imagesOf } from './checks/e
 import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
-import { ECS_WORKLOAD_BRAND, installEcsReportHook } from './report-hook';
+import { ECS_WORKLOAD_BRAND, installEcsReportHook, reportTemplates } from './report-hook';
 import { TaskSpec, fargateMemoryOptions } from './task';
 import { EcsWorkloadProps } from './workload-props';
 import { applicableControlIds } from '../compliance/catalogue';
@@ -94,7 +94,7 @@ export abstract class EcsWorkloadBase extends Construct {
   /** The report entry of this workload, evaluated from the synthesized template of its stack. */
   public complianceEntry(): WorkloadReport {
     const stack = Stack.of(this);
-    return this._reportEntry(new TemplateView(Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).template));
+    return this._reportEntry(new TemplateView(reportTemplates(this.node.root)(stack)));
   }
 
   /** @internal The report entry evaluated from a template view of this construct's stack. */

@@ -7,6 +7,7 @@ import { containerSecurityContext, podSecurityContext } from './pod-security';
 import { requireMountPaths, requireUniqueNames, wholeMebibytes } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
+import { compareCodeUnits } from '../core/ordering';
 import { plaintextSecretProblem } from '../core/secret-detection';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -81,7 +82,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     ...Object.keys(o.secretEnv ?? {}).map((name) => ({ prop: `secretEnv.${name}`, name })),
   ], 'set each variable in env or in secretEnv, not both');
   const env: k8s.EnvVar[] = [];
-  for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, value] of Object.entries({ ...o.env, ...o.systemEnv }).sort(([a], [b]) => compareCodeUnits(a, b))) {
     validateEnvName(scope, `env.${name}`, name);
     const secretProblem = plaintextSecretProblem(name, value);
     if (secretProblem) {
@@ -90,7 +91,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     }
     env.push({ name, value });
   }
-  for (const [name, ref] of Object.entries(o.secretEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, ref] of Object.entries(o.secretEnv ?? {}).sort(([a], [b]) => compareCodeUnits(a, b))) {
     validateEnvName(scope, `secretEnv.${name}`, name);
     env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
   }
@@ -154,9 +155,11 @@ export function patchNativeSidecar(obj: ApiObject, podSpecPointer: string, shipp
   const typedToJson = obj.toJson.bind(obj);
   obj.toJson = () => {
     const json = typedToJson();
-    // an escape hatch may have removed or replaced the sidecar: patch only the log shipper, and let the report judge the rest
-    const initContainers = podSpecPointer.split('/').slice(1).reduce((o: any, k) => o?.[k], json)?.initContainers;
-    const index = Array.isArray(initContainers) ? initContainers.findIndex((c: any) => c?.name === 'log-shipper') : -1;
+    // the shipper by name, not by position: an escape hatch may prepend init containers or remove the shipper (then there is
+    // no sidecar to make native, and the report's LOG-1 shows what the output ships)
+    const podSpec = podSpecPointer.split('/').slice(1).reduce((at, key) => at?.[key], json);
+    const initContainers: Array<{ name?: unknown }> = Array.isArray(podSpec?.initContainers) ? podSpec.initContainers : [];
+    const index = initContainers.findIndex((container) => container?.name === LOG_SHIPPER_NAME);
     return index < 0 ? json : JsonPatch.apply(json, JsonPatch.add(`${podSpecPointer}/initContainers/${index}/restartPolicy`, 'Always'));
   };
 }
@@ -176,6 +179,9 @@ function stdioCapturingCommand(scope: IConstruct, command: string[] | undefined)
   }
   return ['/bin/sh', '-c', STDIO_CAPTURE_SCRIPT, 'sh', ...command];
 }
+
+/** The name fluentBitSidecar() gives the log-shipping container. */
+const LOG_SHIPPER_NAME = 'log-shipper';
 
 function validateEnvName(scope: IConstruct, prop: string, name: string): void {
   if (!ENV_NAME.test(name)) {
