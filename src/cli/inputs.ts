@@ -181,7 +181,8 @@ export function parseInput(file: string, text: string): { documents: InputDocume
 /** JSON by extension, or text that starts with `{` or `[`. */
 function isJsonInput(file: string, text: string): boolean {
   const trimmed = text.trimStart();
-  return path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
+  // a template action (`{{- if .Values.x }}`) opens with a brace too, but is no JSON
+  return path.extname(file).toLowerCase() === '.json' || ((trimmed.startsWith('{') && !trimmed.startsWith('{{')) || trimmed.startsWith('['));
 }
 
 function parseJson(file: string, text: string): { documents: InputDocument[]; problems: InputProblem[] } {

@@ -20,6 +20,13 @@ export interface UnrenderedInput {
 
 /** Go template actions, except CloudFormation's dynamic references (`{{resolve:ssm:...}}`), which templates may hold. */
 const TEMPLATE_ACTION = /\{\{(?!\s*resolve:)/;
+/**
+ * A Go template action that only Helm writes: whitespace trimming (`{{-`, `-}}`), Helm's built-in objects (`.Values`,
+ * `.Release`, `.Chart`, `.Capabilities`, `.Files`, `.Template`) or a control or Sprig/Helm function. Other `{{ }}` text is
+ * data of the object: Argo Workflows' `{{inputs.parameters.x}}`, KServe runtimes' `{{.Name}}`, Knative's tag templates.
+ */
+const HELM_ACTION = new RegExp('\\{\\{-|-\\}\\}|\\{\\{\\s*(?:[$\\w.]*\\.(?:Values|Release|Chart|Capabilities|Files|Template)\\b'
+  + '|(?:include|template|define|if|else|range|with|end|block|toYaml|tpl|required|default|quote|nindent|indent|printf|lookup)\\b)');
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'kustomization']);
 const KUSTOMIZE_API = /^kustomize\.config\.k8s\.io\//;
 
@@ -49,7 +56,8 @@ function kustomizeHint(file: string): string {
 
 /**
  * What a YAML input is when it is not a manifest but the source of one (by name: `Chart.yaml`, `values.yaml`,
- * `kustomization.yaml`; by content: a Go template action `{{`), or undefined for a manifest or template to parse.
+ * `kustomization.yaml`; by content: a Go template action that Helm writes, or any action in a chart's `templates/`), or
+ * undefined for a manifest or template to parse.
  *
  * @param file the file name as reported (`<stdin>` for standard input)
  * @internal
@@ -65,7 +73,9 @@ export function unrenderedInput(file: string, text: string): UnrenderedInput | u
   if (KUSTOMIZATION_FILES.has(name)) {
     return { file, kind: 'Kustomization', reason: `a Kustomization, not a manifest; ${kustomizeHint(file)}` };
   }
-  const action = TEMPLATE_ACTION.exec(text);
+  // inside a chart's templates/ directory any action is Helm's; elsewhere only the actions that Helm alone writes
+  const inChartTemplates = file !== '<stdin>' && path.basename(path.dirname(file)) === 'templates' && chartDirOf(file) !== '<chart>';
+  const action = (inChartTemplates ? TEMPLATE_ACTION : HELM_ACTION).exec(text);
   if (action) {
     const line = text.slice(0, action.index).split('\n').length;
     return { file, kind: 'HelmTemplate', reason: `a Helm template (a {{ action on line ${line}), not a manifest; ${helmHint(file)}` };

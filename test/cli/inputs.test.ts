@@ -5,6 +5,7 @@ import { App as CdkApp, Stack, Stage } from 'aws-cdk-lib';
 import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import { runCli, tmpdir } from './support';
 import { expandPaths, readInputs } from '../../src/cli/inputs';
+import { unrenderedInput } from '../../src/cli/unrendered-inputs';
 
 // What `check` reads: sources of manifests (Helm, Kustomize) are named and listed as not evaluated, a cloud assembly is read
 // through its manifest, symbolic links are followed once.
@@ -59,7 +60,7 @@ describe('Helm charts and Kustomizations are named with the command that renders
     ]);
     for (const entry of r.json.notEvaluated) {
       expect(entry.reason).toContain(`render the chart first: helm template <release> ${chartDir} | cdk-compliant-ml check -`);
-      expect(r.stderr).toContain(`${entry.path}: not evaluated: ${entry.reason}\n`);
+      expect(r.stderr).toContain(`${entry.path}: not evaluated: ${entry.kind}: ${entry.reason}\n`);
     }
   });
 
@@ -165,5 +166,19 @@ describe('symbolic links are followed once: no cycles, no duplicates', () => {
     const r = await check([path.join(dir, 'real'), dir]);
     expect(r.json.workloads).toHaveLength(2);
     expect(r.stderr).toContain('reading 2 files');
+  });
+});
+
+describe('which {{ }} makes a Helm template', () => {
+  test.each([
+    ['args: ["{{inputs.parameters.message}}"]', false],
+    ['args: ["--model_name={{.Name}}"]', false],
+    ['name: "{{workflow.name}}-x"', false],
+    ['{{- if .Values.enabled }}\nkind: Job', true],
+    ['name: {{ .Release.Name }}-web', true],
+    ['labels:\n  {{- include "chart.labels" . | nindent 4 }}', true],
+    ['image: {{ $.Values.image }}', true],
+  ])('%j → Helm template: %s', (text, helm) => {
+    expect(unrenderedInput('manifests/x.yaml', text)?.kind === 'HelmTemplate').toBe(helm);
   });
 });

@@ -139,7 +139,8 @@ function modelProvenance(task: TaskView): Finding {
   const declared = task.mlDeclaration;
   if (declared === undefined) {
     return {
-      id: 'META-2', status: ControlStatus.NOT_APPLICABLE,
+      id: 'META-2',
+      status: ControlStatus.NOT_APPLICABLE,
       evidence: [task.note('declares no model server or training job (no cdk-compliant-ml kind, no app.kubernetes.io/component '
         + 'model-server/training-job, no model.* docker label): model provenance does not apply')],
     };

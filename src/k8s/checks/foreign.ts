@@ -106,8 +106,15 @@ export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[
 /** The report entry of one discovered workload, its evidence naming the object of the output. */
 function discoveredEntry(basePath: string, found: DiscoveredWorkload, index: K8sObjectIndex, waivers: Waiver[],
   waiverSource?: string): WorkloadReport {
-  const controls = evaluateWorkload(found.manifest, { index, scope: found.scope, waivers, waiverSource, controller: found.controller, owner: found.owner,
-    networkPoliciesBy: found.networkPoliciesBy });
+  const controls = evaluateWorkload(found.manifest, {
+    index,
+    scope: found.scope,
+    waivers,
+    waiverSource,
+    controller: found.controller,
+    owner: found.owner,
+    networkPoliciesBy: found.networkPoliciesBy,
+  });
   return {
     path: `${basePath}${found.suffix}`,
     kind: found.kind,

@@ -59,8 +59,12 @@ export function runsAsNonRootWithHighIds(p: PodView): Finding {
 export function serviceAccountTokenNotMounted(p: PodView, index: K8sObjectIndex): Finding {
   const finding = serviceAccountTokenOfPod(p, index);
   if (finding.status === ControlStatus.VIOLATED && SERVING_RUNTIME_KINDS.includes(p.ownerKind)) {
-    return { id: 'SEC-8', status: ControlStatus.UNVERIFIED, evidence: [...finding.evidence.map((e) => `${e} (in the runtime template)`),
-      `${p.ownerKind} ${p.name}: the InferenceService that uses this runtime sets the pod's serviceAccountName; it is not part of this object`] };
+    return {
+      id: 'SEC-8',
+      status: ControlStatus.UNVERIFIED,
+      evidence: [...finding.evidence.map((e) => `${e} (in the runtime template)`),
+        `${p.ownerKind} ${p.name}: the InferenceService that uses this runtime sets the pod's serviceAccountName; it is not part of this object`],
+    };
   }
   return finding;
 }

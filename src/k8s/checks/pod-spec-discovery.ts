@@ -160,7 +160,13 @@ function fromLocations(obj: Manifest, locations: PodSpecLocation[], scope: Contr
     // a Job built from a Job template keeps the owner's profile (a TrainingRuntime's job is a training job, not a generic Job)
     const owner = location.job ? { kind: String(obj.kind), apiVersion: obj.apiVersion, labels: location.podMetadata?.labels } : undefined;
     return {
-      manifest: holder.manifest, kind: String(obj.kind), suffix: location.suffix, scope, controller, renames: holder.renames, owner,
+      manifest: holder.manifest,
+      kind: String(obj.kind),
+      suffix: location.suffix,
+      scope,
+      controller,
+      renames: holder.renames,
+      owner,
       networkPoliciesBy: operatorNetworkPolicies(obj),
     };
   });

@@ -49,7 +49,8 @@ export function evaluateWorkload(obj: Manifest, evaluation: WorkloadEvaluation):
   const p = new PodView(obj, evaluation.owner);
   const { index, scope, controller } = evaluation;
   const findings: Finding[] = [
-    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, index), networkDefaultDeny(p, index, evaluation.networkPoliciesBy), resourceCheck(p),
+    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, index),
+    networkDefaultDeny(p, index, evaluation.networkPoliciesBy), resourceCheck(p),
     ...loggingChecks(p, scope, index),
   ];
   if (scope === ControlScope.SERVICE) {
