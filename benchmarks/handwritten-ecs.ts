@@ -44,19 +44,7 @@ export function handwrittenEcsService(scope: Construct, id: string, s: Handwritt
     memoryLimitMiB: 4096,
     runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
   });
-  const key = new kms.Key(c, 'LogKey', { enableKeyRotation: true, description: `Encrypts the logs of ${path} (LOG-3)` });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }));
+  const key = stackLogKey(stack);
   const logGroup = new logs.LogGroup(c, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key });
   const linuxParameters = new ecs.LinuxParameters(c, 'LinuxParameters', { initProcessEnabled: true });
   linuxParameters.dropCapabilities(ecs.Capability.ALL);
@@ -85,7 +73,7 @@ export function handwrittenEcsService(scope: Construct, id: string, s: Handwritt
     },
     portMappings: [{ containerPort: 8080, name: 'http' }],
     healthCheck: {
-      command: ['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/v2/health/live || exit 1'],
+      command: ['CMD', 'curl', '-fsS', '--max-time', '4', 'http://127.0.0.1:8080/v2/health/live'],
       startPeriod: Duration.seconds(300),
       interval: Duration.seconds(30),
       retries: 10,
@@ -131,4 +119,29 @@ export function handwrittenEcsService(scope: Construct, id: string, s: Handwritt
     Tags.of(c).add(k, v);
   }
   return c;
+}
+
+/** One log key per stack, shared by every service of the stack (what the library does since its keys are per stack). */
+function stackLogKey(stack: Stack): kms.Key {
+  const existing = stack.node.tryFindChild('CompliantMlLogKey') as kms.Key | undefined;
+  if (existing) {
+    return existing;
+  }
+  const key = new kms.Key(stack, 'CompliantMlLogKey', {
+    enableKeyRotation: true,
+    description: `Encrypts the log groups of the cdk-compliant-ml workloads of stack ${stack.stackName} (LOG-3)`,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    resources: ['*'],
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+          service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  }));
+  return key;
 }

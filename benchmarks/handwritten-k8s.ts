@@ -71,6 +71,7 @@ export function handwrittenK8sService(scope: Construct, id: string, s: Handwritt
     'model.compliance.cdk-compliant-ml.io/name': s.model.name,
     'model.compliance.cdk-compliant-ml.io/version': s.model.version,
     'compliance.cdk-compliant-ml.io/log-shipping': 'sidecar: Fluent Forward log-aggregator.logging.svc:24224',
+    'compliance.cdk-compliant-ml.io/model-load-timeout-seconds': '600',
   };
   new k8s.KubeServiceAccount(c, 'ServiceAccount', { metadata: { name: s.name, labels }, automountServiceAccountToken: false });
   const conf = fluentBitConfig(s);
@@ -183,7 +184,7 @@ export function handwrittenK8sService(scope: Construct, id: string, s: Handwritt
           to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
           ports: [{ port: port(53), protocol: 'UDP' }, tcp(53)],
         },
-        { ports: [tcp(24224)] },
+        { ports: [tcp(24224)], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'logging' } } }] },
       ],
     },
   });
