@@ -258,11 +258,13 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'startup probe is not required and the OIP paths do not apply (not-applicable, said in the evidence). A missing '
       + 'probe, identical handlers, a short budget or another path: violated. Jobs: not applicable. `host` fields are '
       + 'judged by SEC-7.',
-    ecs: 'Every app container (essential, not a FireLens router) has a `HealthCheck.Command` (evidence lists '
-      + 'StartPeriod, Interval, Retries); each load balancer\'s target group is in this template with a '
-      + '`HealthCheckPath`, and with load balancers the service sets `HealthCheckGracePeriodSeconds` > 0 → enforced. A '
-      + 'missing health check, path or grace period → violated; a target group outside this template → unverified. Jobs '
-      + '→ not-applicable (JOB-2 bounds them).',
+    ecs: 'Every app container (essential, not a FireLens router) has a `HealthCheck.Command` that can fail (evidence lists '
+      + 'StartPeriod, Interval, Retries); each load balancer\'s target group is in this template with a `HealthCheckPath`, '
+      + 'and with load balancers the service sets `HealthCheckGracePeriodSeconds` > 0 → enforced. A missing health check, '
+      + 'path or grace period, or a command that always succeeds (`true`, `exit 0`, `|| exit 0`, `|| true`, `; exit 0`, a '
+      + 'command sent to the background) → violated; a `CMD-SHELL` command with other shell operators (`;`, `&`, `|`, '
+      + '`$(`, backquotes), a command behind an intrinsic, or a target group outside this template → unverified. Jobs → '
+      + 'not-applicable (JOB-2 bounds them).',
   },
   'JOB-1': {
     kubernetes: 'backoffLimit an integer 0..6 (unset: the API default 6) and the pod template\'s restartPolicy Never; OnFailure '

@@ -94,11 +94,41 @@ export function rolloutChecks(template: TemplateView, service: ServiceRef): Find
   ];
 }
 
+/** Shell text that makes a health check succeed whatever the server does. */
+const ALWAYS_HEALTHY = /(\|\|\s*(exit\s+0|true|:)\s*$)|(;\s*(exit\s+0|true|:)\s*$)|(&\s*$)|(^\s*(exit\s+0|true|:)\s*$)/;
+/** Shell operators whose effect the checker does not follow; `|| exit 1` (fail when the probe fails) is the one it reads. */
+const SHELL_OPERATORS = /;|&|\||\$\(|`/;
+
+/** Whether an ECS health-check command can fail: ok, bad (it always succeeds or is malformed) or unknown (cannot say). */
+function healthCommandProblem(command: unknown): { outcome: 'ok' | 'bad' | 'unknown'; why?: string } {
+  const list = cfnList(command);
+  if (list === undefined || list.some((part) => typeof part !== 'string')) {
+    return { outcome: 'unknown', why: 'the command is behind an intrinsic function' };
+  }
+  const [form, ...rest] = list as string[];
+  if (form === 'CMD') {
+    const text = rest.join(' ');
+    return rest.length === 0 || ALWAYS_HEALTHY.test(text) || /^(\/bin\/|\/usr\/bin\/)?(true|:)$/.test(rest[0] ?? '')
+      ? { outcome: 'bad', why: 'the check always succeeds' } : { outcome: 'ok' };
+  }
+  if (form === 'CMD-SHELL') {
+    const script = rest.join(' ');
+    if (script.trim().length === 0 || ALWAYS_HEALTHY.test(script)) {
+      return { outcome: 'bad', why: 'the check always succeeds' };
+    }
+    return SHELL_OPERATORS.test(script.replace(/\|\|\s*exit\s+1\s*$/, ''))
+      ? { outcome: 'unknown', why: 'a shell command whose operators the checker does not follow' } : { outcome: 'ok' };
+  }
+  return { outcome: 'bad', why: `the command must start with CMD or CMD-SHELL, not ${JSON.stringify(form)}` };
+}
+
 /**
- * PRB-1: "Every app container (essential, not a FireLens router) has a `HealthCheck.Command` (evidence lists StartPeriod,
- * Interval, Retries); each load balancer's target group is in this template with a `HealthCheckPath`, and with load balancers
- * the service sets `HealthCheckGracePeriodSeconds` > 0 → enforced. A missing health check, path or grace period → violated; a
- * target group outside this template → unverified. Jobs → not-applicable (JOB-2 bounds them)."
+ * PRB-1: "Every app container (essential, not a FireLens router) has a `HealthCheck.Command` that can fail (evidence lists
+ * StartPeriod, Interval, Retries); each load balancer's target group is in this template with a `HealthCheckPath`, and with
+ * load balancers the service sets `HealthCheckGracePeriodSeconds` > 0 → enforced. A missing health check, path or grace
+ * period, or a command that always succeeds (`true`, `exit 0`, `|| exit 0`, `|| true`, `; exit 0`, a command sent to the
+ * background) → violated; a `CMD-SHELL` command with other shell operators (`;`, `&`, `|`, `$(`, backquotes), a command
+ * behind an intrinsic, or a target group outside this template → unverified. Jobs → not-applicable (JOB-2 bounds them)."
  *
  * @internal
  */
@@ -106,7 +136,9 @@ export function probeCheck(task: TaskView, service: ServiceRef): Finding {
   const good: string[] = []; const bad: string[] = []; const unknown: string[] = [];
   for (const { container, path } of task.appContainers) {
     const healthCheck = container.HealthCheck;
-    (healthCheck?.Command ? good : bad).push(task.field(`${path}.HealthCheck.Command`, healthCheck?.Command));
+    const commandField = task.field(`${path}.HealthCheck.Command`, healthCheck?.Command);
+    const judged = healthCheck?.Command ? healthCommandProblem(healthCheck.Command) : { outcome: 'bad' as const };
+    (judged.outcome === 'ok' ? good : judged.outcome === 'bad' ? bad : unknown).push(judged.why ? `${commandField} (${judged.why})` : commandField);
     if (healthCheck?.Command) {
       for (const key of ['StartPeriod', 'Interval', 'Retries']) {
         good.push(task.field(`${path}.HealthCheck.${key}`, healthCheck[key]));

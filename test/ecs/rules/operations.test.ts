@@ -87,6 +87,22 @@ describe('PRB-1: container health checks, target-group paths and a grace period'
   ])('fails with %s', (_name, edit, status, evidence) => {
     expectBroken(handEdited('service', edit)['PRB-1'], status, evidence);
   });
+  const command = (value: unknown): Edit => (t) => { t.taskDefinition.ContainerDefinitions[0].HealthCheck.Command = value; };
+  test.each<[string, Edit, ControlStatus, RegExp]>([
+    ['a shell check that always succeeds (|| exit 0)', command(['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/v2/health/live || exit 0']), VIOLATED, /always succeeds/],
+    ['a shell check that always succeeds (|| true)', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/ || true']), VIOLATED, /always succeeds/],
+    ['a probe sent to the background', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/v2/health/live &']), VIOLATED, /always succeeds/],
+    ['an exec-form true', command(['CMD', 'true']), VIOLATED, /always succeeds/],
+    ['a shell exit 0', command(['CMD-SHELL', 'exit 0']), VIOLATED, /always succeeds/],
+    ['a command that is not CMD or CMD-SHELL', command(['curl', '-f', 'http://127.0.0.1:8080/']), VIOLATED, /must start with CMD or CMD-SHELL/],
+    ['a shell check with an operator the checker does not follow', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/ ; echo done']), UNVERIFIED, /does not follow/],
+    ['a command behind an intrinsic', command({ 'Fn::Split': [',', { Ref: 'HealthCommand' }] }), UNVERIFIED, /behind an intrinsic/],
+  ])('fails with %s', (_name, edit, status, evidence) => {
+    expectBroken(handEdited('service', edit)['PRB-1'], status, evidence);
+  });
+  test('a shell check that fails with the probe (|| exit 1) is enforced', () => {
+    expect(handEdited('service', command(['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/v2/health/live || exit 1']))['PRB-1'].status).toBe(ENFORCED);
+  });
 });
 
 describe('MON-1: Container Insights on a cluster of this template', () => {
