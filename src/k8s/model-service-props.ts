@@ -42,6 +42,17 @@ export interface CompliantModelServiceProps extends WorkloadPodOptions {
   readonly image: ImageReference;
 
   /**
+   * The name of the service's Kubernetes objects (Deployment, Service, ServiceAccount, NetworkPolicy, PodDisruptionBudget,
+   * HorizontalPodAutoscaler) and their `app.kubernetes.io/instance` label, so that clients outside the app can address the
+   * Service by a name that does not change with the construct id: a DNS-1035 label (lowercase letters, digits and '-',
+   * starting with a letter) of at most 63 characters. The log-shipping ConfigMap is named `<name>-logs-<8 hex of its content>`.
+   *
+   * @default - the construct path (chart id, then construct ids) in lowercase joined by '-', cut to 54 characters, then '-'
+   * and 8 hex characters of a hash of the path; the path alone (cut to 63) when the chart sets `disableResourceNameHashes`
+   */
+  readonly name?: string;
+
+  /**
    * The model served: rendered as labels, provenance annotations and environment (`MODEL_NAME`, `MODEL_VERSION`).
    */
   readonly model: ModelMetadata;

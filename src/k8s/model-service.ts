@@ -57,7 +57,7 @@ export class CompliantModelService extends K8sWorkloadBase {
   public readonly logShipping: LogShipping;
 
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
-    super(scope, id, props.image, props.waivers, ControlScope.SERVICE);
+    super(scope, id, props.image, props.waivers, ControlScope.SERVICE, undefined, props?.name);
     this.model = validateModelMetadata(this, 'model', props.model);
     if (props.imageProvenance) {
       validateImageProvenance(this, 'imageProvenance', props.imageProvenance);

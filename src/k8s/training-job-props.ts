@@ -41,6 +41,18 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
   readonly image: ImageReference;
 
   /**
+   * The name of the job's Kubernetes objects (Job or CronJob, ServiceAccount, NetworkPolicy) and their
+   * `app.kubernetes.io/instance` label: a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at
+   * most 63 characters, or 52 with a `schedule` (the CronJob controller appends 11 characters to name its Jobs). The
+   * log-shipping ConfigMap is named `<name>-logs-<8 hex of its content>`.
+   *
+   * @default - the construct path (chart id, then construct ids) in lowercase joined by '-', cut to 54 characters (43 with a
+   * `schedule`), then '-' and 8 hex characters of a hash of the path; the path alone (cut to 63, or 52) when the chart sets
+   * `disableResourceNameHashes`
+   */
+  readonly name?: string;
+
+  /**
    * The model the job trains.
    *
    * @default - no model recorded

@@ -50,7 +50,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   private readonly harvestSeconds: number;
 
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
-    super(scope, id, props.image, props.waivers, ControlScope.JOB, props?.schedule !== undefined ? ['CronJob', 'Job'] : ['Job']);
+    super(scope, id, props.image, props.waivers, ControlScope.JOB, props?.schedule !== undefined ? ['CronJob', 'Job'] : ['Job'], props?.name);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;
     const datasets: DatasetMetadata[] = (props.datasets ?? []).map((d, i) => validateDatasetMetadata(this, `datasets[${i}]`, d));
     if (props.imageProvenance) {

@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { applicableControlIds } from '../compliance/catalogue';
 import { ControlScope } from '../compliance/control';
 import { Backend, WorkloadReport } from '../compliance/report-model';
-import { NAME_RULES, requireObjectName, requireScope } from '../core/bounds';
+import { DNS1035_LABEL, NAME_RULES, refuseToken, requireObjectName, requireScope } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
@@ -52,16 +52,26 @@ export abstract class K8sWorkloadBase extends Construct {
   /** The image of the main container. */
   public readonly image: ImageReference;
 
+  /** The kinds whose name rules bound `name`. */
+  private readonly nameKinds: readonly string[];
+
   protected constructor(scope: Construct, id: string, image: ImageReference, waivers: Waiver[] | undefined, workloadScope: ControlScope,
-    nameKinds: readonly string[] = ['Deployment', 'Service']) {
+    nameKinds: readonly string[] = ['Deployment', 'Service'], givenName?: string) {
     super(requireScope(scope, id, 'kubernetes', new.target.name), id);
     installK8sReportHook(this);
     if (!(image instanceof ImageReference)) {
       throw propError(this, 'image', image, 'is not an ImageReference', 'use ImageReference.fromString(\'name:tag@sha256:<64 hex>\')');
     }
     this.image = image;
-    this.name = objectName(this, Math.min(...nameKinds.map((kind) => NAME_RULES[kind]?.max ?? 63), 63));
-    nameKinds.forEach((kind) => requireObjectName(this, `the ${kind} name (from the construct path)`, this.name, kind));
+    this.nameKinds = nameKinds;
+    const maxLength = Math.min(...nameKinds.map((kind) => NAME_RULES[kind]?.max ?? 63), 63);
+    if (givenName !== undefined) {
+      this.name = requireGivenName(this, givenName, nameKinds, maxLength);
+    } else {
+      this.name = objectName(this, maxLength, !resourceNameHashesDisabled(this));
+      nameKinds.forEach((kind) => requireObjectName(this, `the ${kind} name (from the construct path)`, this.name, kind));
+    }
+    refuseNameCollision(this, givenName !== undefined ? 'name' : 'the name (from the construct path)', this.name);
     const own = validateWaiverList(this, 'waivers', waivers, applicableControlIds(workloadScope));
     this.waivers = [...own, ...image.waivers.filter((w) => !own.some((o) => o.control === w.control))];
   }
@@ -82,6 +92,7 @@ export abstract class K8sWorkloadBase extends Construct {
         renderOncePerSynth(c);
       }
     }
+    registerName(this, this.name, this.nameKinds);
     Object.defineProperty(this, K8S_WORKLOAD_BRAND, { value: true });
   }
 
@@ -144,16 +155,79 @@ export abstract class K8sWorkloadBase extends Construct {
 /**
  * A name for every object of a construct: a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most
  * `maxLength` characters: 63, or 52 for a CronJob, whose controller appends 11 characters to name its Jobs) made of the
- * readable construct path and a hash of the full path, so it is unique and deterministic.
+ * readable construct path and, unless the chart sets `disableResourceNameHashes`, a hash of the full path, so it is unique
+ * and deterministic. Without the hash two paths can give the same name; `refuseNameCollision` catches that.
  *
  * @internal
  */
-export function objectName(scope: Construct, maxLength = 63): string {
+export function objectName(scope: Construct, maxLength = 63, includeHash = true): string {
   const ids = scope.node.scopes.slice(1).map((s) => s.node.id);
   const hash = createHash('sha256').update(ids.join('/')).digest('hex').slice(0, 8);
-  let human = ids.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, maxLength - 9).replace(/-+$/, '');
+  let human = ids.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '')
+    .slice(0, includeHash ? maxLength - 9 : maxLength).replace(/-+$/, '');
   if (human.length === 0) {
     human = 'workload';
   }
-  return `${human}-${hash}`;
+  return includeHash ? `${human}-${hash}` : human;
+}
+
+/**
+ * Whether the construct's chart was created with `disableResourceNameHashes: true`. cdk8s keeps that prop in a private
+ * field and offers no getter; a chart without the field (another cdk8s major) counts as hashing.
+ */
+function resourceNameHashesDisabled(scope: Construct): boolean {
+  const chart = Chart.of(scope) as unknown as { readonly _disableResourceNameHashes?: unknown };
+  return chart._disableResourceNameHashes === true;
+}
+
+/**
+ * Checks the `name` prop: a DNS-1035 label (it names a Service or a pod's DNS entry) no longer than the shortest limit of the
+ * kinds the construct renders (52 when one of them is a CronJob, 63 otherwise), and valid for each of those kinds.
+ */
+function requireGivenName(scope: Construct, name: unknown, kinds: readonly string[], maxLength: number): string {
+  if (typeof name !== 'string') {
+    throw propError(scope, 'name', name, 'is not a string', 'give a DNS-1035 label such as \'fraud-scorer\', or leave it out for a name derived from the construct path');
+  }
+  refuseToken(scope, 'name', name, 'a literal DNS-1035 label such as \'fraud-scorer\'');
+  if (name.length > maxLength || !DNS1035_LABEL.test(name)) {
+    const limit = kinds.includes('CronJob') ? `${maxLength} characters because the CronJob controller appends 11 to name its Jobs` : `${maxLength} characters`;
+    throw propError(scope, 'name', name, `is not a DNS-1035 label of at most ${limit} (got ${name.length} characters)`,
+      'use lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, e.g. \'fraud-scorer\'');
+  }
+  kinds.forEach((kind) => requireObjectName(scope, 'name', name, kind));
+  return name;
+}
+
+interface RegisteredName {
+  readonly path: string;
+  readonly kinds: readonly string[];
+}
+
+/** The names taken by the finished constructs of each app, keyed by namespace and name. */
+const NAMES_BY_APP = new WeakMap<object, Map<string, RegisteredName>>();
+
+function nameKey(scope: Construct, name: string): { readonly key: string; readonly namespace: string } {
+  const namespace = Chart.of(scope).namespace ?? '(default)';
+  return { key: `${namespace}\u0000${name}`, namespace };
+}
+
+/**
+ * Refuses a name that another construct of this library in the same app already gives its objects in the same namespace:
+ * both render a ServiceAccount and a NetworkPolicy (and more) under that name, so one would overwrite the other on apply.
+ */
+function refuseNameCollision(scope: Construct, prop: string, name: string): void {
+  const { key, namespace } = nameKey(scope, name);
+  const taken = NAMES_BY_APP.get(scope.node.root)?.get(key);
+  if (taken) {
+    throw propError(scope, prop, name, `collides with the objects of ${taken.path} (${['ServiceAccount', 'NetworkPolicy', ...taken.kinds].join(', ')} `
+      + `named ${JSON.stringify(name)} in namespace ${namespace})`, `give ${scope.node.path} or ${taken.path} a different \`name\` or construct id, or put them in charts with different namespaces`);
+  }
+}
+
+/** Records the name of a finished construct (a constructor that threw and was caught leaves no entry). */
+function registerName(scope: Construct, name: string, kinds: readonly string[]): void {
+  const root = scope.node.root;
+  const names = NAMES_BY_APP.get(root) ?? new Map<string, RegisteredName>();
+  NAMES_BY_APP.set(root, names);
+  names.set(nameKey(scope, name).key, { path: scope.node.path, kinds });
 }
