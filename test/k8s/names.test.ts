@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { Lazy } from 'aws-cdk-lib';
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComplianceReport, ImageReference, k8s } from '../../src';
@@ -140,6 +141,11 @@ describe('name: invalid names are refused with the path, the prop, the value and
   test('fails when the name is not a string (JavaScript callers)', () => {
     expect(() => synth((chart, id) => new k8s.CompliantModelService(chart, id, { image: SERVICE_IMAGE, model: MODEL, name: 42 as any })))
       .toThrow(/fraud\/Scorer: invalid name 42: is not a string/);
+  });
+
+  test('fails when the name is an unresolved token', () => {
+    const token = Lazy.string({ produce: () => 'fraud-scorer' });
+    expect(() => synth(BUILDS.CompliantModelService, token)).toThrow(/fraud\/Scorer: invalid name .*Token/);
   });
 
   test('a readable path longer than the limit is cut to it with disableResourceNameHashes', () => {
