@@ -107,8 +107,9 @@ project.addTask('examples', {
 });
 
 project.addTask('package:test', {
-  description: 'Pack the library (unless dist/js is up to date), install the tarball into a fresh consumer project and synthesize '
-    + 'a cdk8s app and an aws-cdk app there',
+  description: 'Pack the library (unless dist/js is up to date), install the tarball into fresh consumer projects and synthesize '
+    + 'there: both backends from the root, a cdk8s-only consumer (no aws-cdk-lib, cdk-compliant-ml/k8s, the README TypeScript setup), '
+    + 'an aws-cdk-only consumer (no cdk8s, cdk-compliant-ml/ecs)',
   exec: 'ts-node --transpile-only scripts/package-test.ts',
   receiveArgs: true,
 });
