@@ -67,6 +67,28 @@ for (const p of ['/examples/', '/benchmarks/', '/dist-examples/', '/docs/', '/.c
 // The tarball holds only what users need (DESIGN §7): an allow-list, so stray folders never ship. npm always adds package.json,
 // README.md and LICENSE. `npx projen package:test` checks the contents.
 project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md']);
+// One backend installs alone (DESIGN §2 entry points): each backend's framework is an optional peer, so a cdk8s-only consumer needs
+// no aws-cdk-lib and the reverse; `cdk-compliant-ml/k8s` and `cdk-compliant-ml/ecs` load one backend (and core, compliance) only.
+// constructs stays a required peer. The root keeps exporting both backends (jsii).
+project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
+  'cdk8s': { optional: true },
+  'cdk8s-plus-27': { optional: true },
+});
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './k8s': { types: './lib/entry/k8s.d.ts', default: './lib/entry/k8s.js' },
+  './ecs': { types: './lib/entry/ecs.d.ts', default: './lib/entry/ecs.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+  // docs/REPORT.md points cdk8s.yaml's validation plugin at this file; the bin is lib/cli/bin.js
+  './lib/k8s/validation-plugin.js': './lib/k8s/validation-plugin.js',
+  './lib/cli/bin.js': './lib/cli/bin.js',
+});
+// TypeScript with `moduleResolution: node` (node10) ignores `exports`: map the two entry points for it too.
+project.package.addField('typesVersions', {
+  '*': { k8s: ['lib/entry/k8s.d.ts'], ecs: ['lib/entry/ecs.d.ts'] },
+});
 
 // examples/ get their own tsconfig so that typescript-eslint's project service finds one.
 for (const dir of ['examples', 'scripts', 'benchmarks']) {
@@ -85,8 +107,9 @@ project.addTask('examples', {
 });
 
 project.addTask('package:test', {
-  description: 'Pack the library (unless dist/js is up to date), install the tarball into a fresh consumer project and synthesize '
-    + 'a cdk8s app and an aws-cdk app there',
+  description: 'Pack the library (unless dist/js is up to date), install the tarball into fresh consumer projects and synthesize '
+    + 'there: both backends from the root, a cdk8s-only consumer (no aws-cdk-lib, cdk-compliant-ml/k8s, the README TypeScript setup), '
+    + 'an aws-cdk-only consumer (no cdk8s, cdk-compliant-ml/ecs)',
   exec: 'ts-node --transpile-only scripts/package-test.ts',
   receiveArgs: true,
 });

@@ -78,6 +78,8 @@ export function measureImports(runs: number): { source: string; rows: ImportRow[
     ['package (require of the root: core + compliance + k8s + ecs)', [dir]],
     ['package k8s submodule only (lib/k8s)', [path.join(dir, 'k8s')]],
     ['package ecs submodule only (lib/ecs)', [path.join(dir, 'ecs')]],
+    ['entry point cdk-compliant-ml/k8s (lib/entry/k8s: core + compliance + k8s, no aws-cdk-lib)', [path.join(dir, 'entry', 'k8s')]],
+    ['entry point cdk-compliant-ml/ecs (lib/entry/ecs: core + compliance + ecs, no cdk8s)', [path.join(dir, 'entry', 'ecs')]],
     ['cdk8s side only: cdk8s + cdk8s-plus-27 (hand-written k8s)', ['cdk8s', 'cdk8s-plus-27']],
     ['aws-cdk side only: aws-cdk-lib + ec2/ecs/iam/kms/logs (hand-written ECS)',
       ['aws-cdk-lib', ...['ec2', 'ecs', 'iam', 'kms', 'logs'].map((m) => `aws-cdk-lib/aws-${m}`)]],

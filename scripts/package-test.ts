@@ -4,6 +4,10 @@
 // devDependencies, so npm finds them in the cache `npm ci` filled), and runs a small cdk8s app and a small aws-cdk app there
 // with plain node (and type-checks the same apps in TypeScript against the shipped typings). Both must write their manifests or
 // template and a compliance report without a violated control.
+// Then one backend alone (issue #17 item 6): a cdk8s-only consumer (no aws-cdk-lib installed) that loads `cdk-compliant-ml/k8s`,
+// and an aws-cdk-only consumer (no cdk8s, cdk8s-plus-27) that loads `cdk-compliant-ml/ecs`. The cdk8s-only consumer also runs
+// the README's TypeScript setup exactly (TS_SETUP: `npm i -D typescript@~5.9 ts-node@10.9.2 @types/node@20`, the README's
+// tsconfig.json): `tsc -p .` and `ts-node k8s-app.ts`. Prints the node_modules size of each consumer.
 //
 // Options: --keep (leave the consumer project in place and print its path), --online (let npm ask the registry for metadata
 // even when the cache has it; the default is --prefer-offline).
@@ -121,17 +125,18 @@ function checkContents(tgz: string): void {
     + `${TOP_LEVEL.map((e) => e.slice(8)).join(', ')}, bundled node_modules/{${bundled.join(',')}}`);
 }
 
-function consumerProject(tgz: string): string {
+function consumerProject(tgz: string, peers: string[] = PEERS, devDependencies: Record<string, string> = {}, apps = true): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccml-consumer-'));
   const ours = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
   const dependencies: Record<string, string> = { 'cdk-compliant-ml': `file:${tgz}` };
-  for (const p of PEERS) {
+  for (const p of peers) {
     dependencies[p] = ours.devDependencies[p];
   }
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies }, null, 2));
+  fs.writeFileSync(path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies, devDependencies }, null, 2));
   // cdk8s-plus-27 has an optional dependency whose install script writes into $HOME (BUILD-NOTES G13).
   fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\n');
-  for (const [name, app] of Object.entries(APPS)) {
+  for (const [name, app] of Object.entries(apps ? APPS : {})) {
     fs.writeFileSync(path.join(dir, `${name}-app.js`), `// A consumer's app in plain JavaScript.\n${app.cjs}\n${app.body}`);
     fs.writeFileSync(path.join(dir, `${name}-app.ts`), `// The same app in TypeScript, type-checked against the shipped .d.ts files.\n${app.esm}\n${app.body}`);
   }
@@ -176,20 +181,100 @@ function runCli(dir: string): void {
   console.log(`package:test: the bin checked ${kinds.length} workloads (${kinds.join(', ')}): no violation`);
 }
 
+/** The README's TypeScript setup (Install section), exactly: the versions and the tsconfig.json. */
+const TS_SETUP = { 'typescript': '~5.9', 'ts-node': '10.9.2', '@types/node': '20' };
+const TS_CONFIG = { compilerOptions: { target: 'ES2022', module: 'node16', strict: true, skipLibCheck: true } };
+
+function npmInstall(dir: string): void {
+  const offline = process.argv.includes('--online') ? [] : ['--prefer-offline'];
+  step(`npm install ${offline.join(' ')} in ${dir}`, () => sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...offline], dir));
+  // One copy of each framework: a nested copy inside the library would break the report hook (BUILD-NOTES G15).
+  const nested = PEERS.filter((p) => fs.existsSync(path.join(dir, 'node_modules', 'cdk-compliant-ml', 'node_modules', p)));
+  if (nested.length > 0) {
+    throw new Error(`the library got its own copy of ${nested.join(', ')}`);
+  }
+  const megabytes = (dirs: string[]) => sh('du', ['-scm', ...dirs], dir).trim().split('\n').pop()!.split('\t')[0];
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf-8'));
+  const typescript = Object.keys(manifest.devDependencies).length === 0 ? []
+    : ['typescript', 'ts-node', '@types', '@cspotcode', '@tsconfig'].map((d) => path.join('node_modules', d)).filter((d) => fs.existsSync(path.join(dir, d)));
+  const dependencies = Object.keys(manifest.dependencies).join(' ');
+  console.log(`package:test: node_modules of ${dependencies}: ${megabytes(['node_modules'])} MB`
+    + `${typescript.length ? ` (of which the TypeScript setup ${megabytes(typescript)} MB)` : ''}`);
+}
+
+/** The frameworks of the other backend are not installed: `require.resolve` fails for each, from the consumer's folder. */
+function assertAbsent(dir: string, absent: string[]): void {
+  const found = absent.filter((p) => {
+    try {
+      require.resolve(p, { paths: [dir] });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (found.length > 0) {
+    throw new Error(`${dir}: ${found.join(', ')} got installed although it is an optional peer`);
+  }
+}
+
+/** Apps that load one backend's entry point only. */
+function singleBackendApp(backend: 'k8s' | 'ecs', typescript: boolean): string {
+  const framework = backend === 'k8s' ? ['{ App, Chart }', 'cdk8s'] : ['{ App, Stack }', 'aws-cdk-lib'];
+  const entry = `cdk-compliant-ml/${backend}`;
+  // the entry point exports the backend's constructs at its top level (`k8s.CompliantModelService` in the shared body)
+  const imports = typescript
+    ? `import ${framework[0]} from '${framework[1]}';\nimport * as ${backend} from '${entry}';\nimport { ImageReference } from '${entry}';`
+    : `const ${framework[0]} = require('${framework[1]}');\nconst ${backend} = require('${entry}');\nconst { ImageReference } = ${backend};`;
+  return `${imports}\n${APPS[backend].body}`;
+}
+
+function cdk8sOnly(tgz: string): void {
+  const dir = consumerProject(tgz, ['constructs', 'cdk8s', 'cdk8s-plus-27'], TS_SETUP, false);
+  try {
+    fs.writeFileSync(path.join(dir, 'k8s-app.js'), `// cdk8s only: no aws-cdk-lib installed.\n${singleBackendApp('k8s', false)}`);
+    fs.writeFileSync(path.join(dir, 'k8s-app.ts'), `// cdk8s only, in TypeScript.\n${singleBackendApp('k8s', true)}`);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TS_CONFIG, null, 2));
+    npmInstall(dir);
+    assertAbsent(dir, ['aws-cdk-lib']);
+    runApp(dir, 'k8s-app.js', 'CDK8S_OUTDIR', /\.k8s\.yaml$/, ['fraud/retrain', 'fraud/scorer']);
+    step(`tsc -p . with the README's setup (typescript ${sh('npx', ['tsc', '--version'], dir).trim()})`, () => sh('npx', ['tsc', '-p', '.', '--noEmit'], dir));
+    const outdir = path.join(dir, 'out-k8s-ts');
+    step('npx ts-node k8s-app.ts', () => sh('npx', ['ts-node', 'k8s-app.ts'], dir, { CDK8S_OUTDIR: outdir }));
+    if (!fs.existsSync(path.join(outdir, 'compliance-report.json'))) {
+      throw new Error('ts-node k8s-app.ts wrote no compliance-report.json');
+    }
+  } finally {
+    cleanUp(dir);
+  }
+}
+
+function awsCdkOnly(tgz: string): void {
+  const dir = consumerProject(tgz, ['constructs', 'aws-cdk-lib'], {}, false);
+  try {
+    fs.writeFileSync(path.join(dir, 'ecs-app.js'), `// aws-cdk only: no cdk8s installed.\n${singleBackendApp('ecs', false)}`);
+    npmInstall(dir);
+    assertAbsent(dir, ['cdk8s', 'cdk8s-plus-27']);
+    runApp(dir, 'ecs-app.js', 'CDK_OUTDIR', /\.template\.json$/, ['FraudServing/Retrain', 'FraudServing/Scorer']);
+  } finally {
+    cleanUp(dir);
+  }
+}
+
+function cleanUp(dir: string): void {
+  if (process.argv.includes('--keep')) {
+    console.log(`package:test: kept the consumer project in ${dir}`);
+  } else {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
-  const keep = process.argv.includes('--keep');
   const started = Date.now();
   const tgz = tarball();
   checkContents(tgz);
   const dir = consumerProject(tgz);
   try {
-    const offline = process.argv.includes('--online') ? [] : ['--prefer-offline'];
-    step(`npm install ${offline.join(' ')} in ${dir}`, () => sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...offline], dir));
-    // One copy of each framework: a nested copy inside the library would break the report hook (BUILD-NOTES G15).
-    const nested = PEERS.filter((p) => fs.existsSync(path.join(dir, 'node_modules', 'cdk-compliant-ml', 'node_modules', p)));
-    if (nested.length > 0) {
-      throw new Error(`the library got its own copy of ${nested.join(', ')}`);
-    }
+    npmInstall(dir);
     // The shipped typings work for a strict TypeScript consumer without our devDependencies (full check of the .d.ts files).
     step('tsc --strict --noEmit k8s-app.ts ecs-app.ts', () => sh(process.execPath, [
       require.resolve('typescript/bin/tsc'), '--strict', '--noEmit', '--module', 'node16', '--target', 'es2022', 'k8s-app.ts', 'ecs-app.ts',
@@ -198,12 +283,10 @@ function main(): void {
     runApp(dir, 'ecs-app.js', 'CDK_OUTDIR', /\.template\.json$/, ['FraudServing/Retrain', 'FraudServing/Scorer']);
     runCli(dir);
   } finally {
-    if (keep) {
-      console.log(`package:test: kept the consumer project in ${dir}`);
-    } else {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    cleanUp(dir);
   }
+  cdk8sOnly(tgz);
+  awsCdkOnly(tgz);
   console.log(`package:test: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
