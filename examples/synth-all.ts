@@ -4,7 +4,7 @@
 // * aws-cdk examples (a cdk.json): `cdk synth` of the aws-cdk CLI in our devDependencies, with notices, version reporting and
 //   telemetry off (no network, no AWS account: the stacks do no context lookups).
 // * cdk8s examples (a cdk8s.yaml): its `app` command with CDK8S_OUTDIR set, which is all that `cdk8s synth` does besides an
-//   upgrade check and the validation plugins; cdk8s-cli is not a dependency (~90 MB), `npx -p cdk8s-cli cdk8s synth` works too.
+//   upgrade check and the validation plugins; cdk8s-cli is not a dependency (~90 MB), `npx --yes -p cdk8s-cli cdk8s synth` works too.
 //
 // Fails when a synthesis fails or when an example's compliance report lists a violated control.
 import { spawn } from 'child_process';

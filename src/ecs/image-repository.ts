@@ -65,7 +65,7 @@ export interface CompliantImageRepositoryProps {
 }
 
 /**
- * An Amazon ECR repository set up as the image registry of compliant workloads (REG-1, REG-2):
+ * Amazon ECS (aws-cdk-lib): an Amazon ECR repository set up as the image registry of compliant workloads (REG-1, REG-2):
  * - IMMUTABLE tags: a tag, once pushed, always names the same digest (no tag is ever moved);
  * - scan on push (basic scanning) and, optionally, registry-level ENHANCED continuous scanning (`continuousScanning`);
  * - encryption with a customer-managed, rotating KMS key;
@@ -80,6 +80,9 @@ export interface CompliantImageRepositoryProps {
  *
  * Use `imageReference(digest)` for the workload image and pass `repository` as the ECS constructs' `repository`, so the task's
  * execution role may pull from this repository only. The settings are then evidence for REG-1 and REG-2 in the report.
+ *
+ * Define it inside an aws-cdk `Stack` (directly or below constructs in one): its resources are part of that stack's
+ * template.
  */
 export class CompliantImageRepository extends Construct {
   /** The repository. */
@@ -93,6 +96,13 @@ export class CompliantImageRepository extends Construct {
   /** The tag prefixes whose images are never expired. */
   public readonly protectedTagPrefixes: string[];
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside an aws-cdk `Stack` (the stack itself or a construct below it); outside a stack the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: CompliantImageRepositoryProps = {}) {
     super(scope, id);
     this.maxImageCount = requireInteger(this, 'maxImageCount', props.maxImageCount ?? 100, 1, PROTECTED_COUNT - 1);

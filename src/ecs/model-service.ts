@@ -21,12 +21,15 @@ const MAX_START_PERIOD = 300;
 const MAX_RETRIES = 10;
 
 /**
- * A model server on Amazon ECS that is hardened, redundant and health-checked by default: two Fargate tasks spread across
+ * Amazon ECS (aws-cdk-lib): a model server that is hardened, redundant and health-checked by default: two Fargate tasks spread across
  * availability zones, zero-downtime deployments with automatic rollback, a non-root read-only container with every
  * capability dropped, logs in a KMS-encrypted log group kept a year, and provenance in docker labels and tags.
  *
  * Every relaxation of a default needs a waiver for its control; `complianceEntry()` reports every control with evidence
  * read from the synthesized template.
+ *
+ * Define it inside an aws-cdk `Stack` (directly or below constructs in one): its resources are part of that stack's
+ * template.
  */
 export class CompliantModelService extends EcsWorkloadBase {
   /** The task definition. */
@@ -43,6 +46,13 @@ export class CompliantModelService extends EcsWorkloadBase {
   public readonly model: ModelMetadata;
   private readonly task: RenderedTask;
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside an aws-cdk `Stack` (the stack itself or a construct below it); outside a stack the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
     super(scope, id, props, ControlScope.SERVICE);
     this.model = validateModelMetadata(this, 'model', props.model);

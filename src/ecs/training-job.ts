@@ -34,7 +34,7 @@ const MARGIN_SECONDS = 600;
 const CRON_FIELD = /^(\*|\?|L|LW|[0-9A-Za-z]+(-[0-9A-Za-z]+)?(#[1-5])?[LW]?)(\/[0-9]+)?(,([0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
 
 /**
- * A bounded, retried training run on Amazon ECS. ECS has no retries or deadlines for a one-off task, so a Step Functions state
+ * Amazon ECS (aws-cdk-lib): a bounded, retried training run. ECS has no retries or deadlines for a one-off task, so a Step Functions state
  * machine runs the task through the `ecs:runTask.sync` integration with a timeout per attempt (JOB-2), retries with
  * exponential backoff (JOB-1), and on final failure publishes to an SNS topic before failing the execution (which also emits
  * the EventBridge event `onFailure()` matches). Executions are logged at level ALL into a KMS-encrypted log group kept at least
@@ -43,6 +43,9 @@ const CRON_FIELD = /^(\*|\?|L|LW|[0-9A-Za-z]+(-[0-9A-Za-z]+)?(#[1-5])?[LW]?)(\/[
  * The task has the same hardening as `CompliantModelService`: a non-root numeric user, a read-only root with writable `/tmp`
  * and checkpoint volumes, every capability dropped, logs in a KMS-encrypted log group, and model, dataset and code-revision
  * provenance in docker labels. Each run gets `RUN_ID` (the execution name) and `RUN_ATTEMPT` (0 for the first attempt).
+ *
+ * Define it inside an aws-cdk `Stack` (directly or below constructs in one): its resources are part of that stack's
+ * template.
  */
 export class CompliantTrainingJob extends EcsWorkloadBase {
   /** The task definition. */
@@ -71,6 +74,13 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   public readonly retries: number;
   private readonly task: RenderedTask;
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside an aws-cdk `Stack` (the stack itself or a construct below it); outside a stack the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
     super(scope, id, props, ControlScope.JOB);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;

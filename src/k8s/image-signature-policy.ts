@@ -115,13 +115,16 @@ export interface ImageSignaturePolicyProps {
 }
 
 /**
- * An admission policy that lets only signed images run (REG-3): a Kyverno `ClusterPolicy` with a `verifyImages` rule
+ * Kubernetes (cdk8s): an admission policy that lets only signed images run (REG-3): a Kyverno `ClusterPolicy` with a `verifyImages` rule
  * (`validationFailureAction: Enforce`, digest required, `required: true`) or a sigstore policy-controller `ClusterImagePolicy`
  * (`mode: enforce`), verifying a cosign public key or a keyless signer identity.
  *
  * Put it in the same chart as the workloads: their report entries then show REG-3 `enforced` with this policy as evidence.
  * With the sigstore engine, the controller only checks namespaces labelled `policy.sigstore.dev/include: "true"`; label the
  * workloads' namespace. Both kinds are cluster-scoped custom resources; the engine (and its CRDs) must be installed.
+ *
+ * Define it inside a cdk8s `Chart` (directly or below constructs in one): its policy is rendered into that chart's
+ * manifest.
  */
 export class ImageSignaturePolicy extends Construct {
   /** The rendered policy object. */
@@ -129,6 +132,13 @@ export class ImageSignaturePolicy extends Construct {
   /** The engine. */
   public readonly engine: SignatureEngine;
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside a cdk8s `Chart` (the chart itself or a construct below it); outside a chart the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
     super(scope, id);
     if (!Object.values(SignatureEngine).includes(props.engine)) {

@@ -29,12 +29,15 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
 const PROBE_PERIOD_SECONDS = 10;
 
 /**
- * A model server on Kubernetes that is secure, redundant and observable by default: a hardened Deployment (2 replicas,
+ * Kubernetes (cdk8s): a model server that is secure, redundant and observable by default: a hardened Deployment (2 replicas,
  * zero-downtime rollout, zone and node spread), a ClusterIP Service, a PodDisruptionBudget, a default-deny NetworkPolicy,
  * a dedicated ServiceAccount without token, Open Inference Protocol probes and a log-shipping sidecar.
  *
  * Every relaxation of a default needs a waiver for its control, and `complianceEntry()` reports every control with evidence
  * read from the rendered manifests.
+ *
+ * Define it inside a cdk8s `Chart` (directly or below constructs in one): its objects are rendered into that chart's
+ * manifest.
  */
 export class CompliantModelService extends K8sWorkloadBase {
   /** The Deployment. */
@@ -56,6 +59,13 @@ export class CompliantModelService extends K8sWorkloadBase {
   /** How logs leave the pods. */
   public readonly logShipping: LogShipping;
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside a cdk8s `Chart` (the chart itself or a construct below it); outside a chart the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: CompliantModelServiceProps) {
     super(scope, id, props.image, props.waivers, ControlScope.SERVICE, undefined, props?.name);
     this.model = validateModelMetadata(this, 'model', props.model);

@@ -28,10 +28,13 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
 const CHECKPOINT_DIR = '/checkpoints';
 
 /**
- * A bounded, retried, evidence-preserving training run on Kubernetes: a batch/v1 Job (or a CronJob with `schedule`) with
+ * Kubernetes (cdk8s): a bounded, retried, evidence-preserving training run: a batch/v1 Job (or a CronJob with `schedule`) with
  * `restartPolicy: Never`, `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, a podFailurePolicy that ignores
  * node disruptions and fails fast on non-retryable exit codes, the same pod hardening as the model service, and a log shipper
  * that runs as a native sidecar so it never keeps a finished Job alive.
+ *
+ * Define it inside a cdk8s `Chart` (directly or below constructs in one): its objects are rendered into that chart's
+ * manifest.
  */
 export class CompliantTrainingJob extends K8sWorkloadBase {
   /** The Job (one-off runs). */
@@ -49,6 +52,13 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   private readonly workload: ApiObject;
   private readonly harvestSeconds: number;
 
+  /**
+   * Defines the construct and validates its props.
+   *
+   * @param scope a construct inside a cdk8s `Chart` (the chart itself or a construct below it); outside a chart the constructor throws
+   * @param id the construct id, unique within `scope`
+   * @param props the construct's settings
+   */
   constructor(scope: Construct, id: string, props: CompliantTrainingJobProps) {
     super(scope, id, props.image, props.waivers, ControlScope.JOB, props?.schedule !== undefined ? ['CronJob', 'Job'] : ['Job'], props?.name);
     this.model = props.model ? validateModelMetadata(this, 'model', props.model) : undefined;

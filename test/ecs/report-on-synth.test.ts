@@ -6,6 +6,7 @@ import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import { ComplianceMode, ComplianceReport, ControlStatus } from '../../src/compliance';
 import { ImageReference } from '../../src/core';
 import * as ecs from '../../src/ecs';
+import { captureOutputInEachTest, policyValidationReports } from '../support/captured-output';
 
 const IMAGE = `ghcr.io/acme/fraud-scorer:1.4.2@sha256:${'b'.repeat(64)}`;
 const WARNING = '[cdk-compliant-ml] warning:';
@@ -23,12 +24,9 @@ function mixedApp(context?: Record<string, string>) {
   return { app, stack, service, outdir };
 }
 
-let stderr: jest.SpyInstance;
-beforeEach(() => {
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => stderr.mockRestore());
-const warnings = () => stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith(WARNING));
+// report mode prints warnings to stderr and aws-cdk prints the policy-validation report with console.error: both captured
+const output = captureOutputInEachTest();
+const warnings = () => output().stderr().filter((l) => l.startsWith(WARNING));
 
 describe('the report of an aws-cdk app', () => {
   test('app.synth() writes compliance-report.json and .md into the cloud assembly directory', () => {
@@ -136,6 +134,11 @@ describe('the policy validation plugin', () => {
     expect(flagged.some((id) => id!.startsWith('Scorer'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'policy-validation-report.json'), 'utf-8')).toContain('"ruleName": "IMG-2"');
     expect(process.exitCode).toBe(1);
+    // aws-cdk prints the report with console.error: failure, each violated control of the foreign task definition
+    const printed = policyValidationReports(output().consoleErrors());
+    expect(printed).toEqual([expect.stringMatching(/Status: failure/)]);
+    expect(printed[0]).toMatch(/IMG-2 \(1 occurrences\)[\s\S]*Construct Path: FraudServing\/Legacy\/Resource/);
+    expect(printed[0]).not.toMatch(/Construct Path: FraudServing\/Scorer/);
   });
 
   test('waivers recorded in the template metadata are honoured', () => {

@@ -10,6 +10,7 @@ import * as ecsGpuTraining from '../../examples/ecs-gpu-training/app';
 import * as ecsModelApi from '../../examples/ecs-model-api/app';
 import * as k8sLlmInference from '../../examples/k8s-llm-inference/app';
 import * as k8sRetraining from '../../examples/k8s-retraining/app';
+import { captureOutput, policyValidationReports } from '../support/captured-output';
 import { expectValidManifests } from '../support/k8s-validate';
 import { nagErrors } from '../support/nag';
 import { pssRestrictedViolations } from '../support/pss';
@@ -23,6 +24,8 @@ interface Synthesized {
   readonly report: any;
   /** compliance-report.md. */
   readonly markdown: string;
+  /** What synthesis printed: aws-cdk's policy-validation report (`console.error`) and the library's stderr warnings. */
+  readonly printed: { readonly consoleErrors: string[]; readonly warnings: string[] };
 }
 
 const tmpDirs: string[] = [];
@@ -35,7 +38,14 @@ function synth(example: { createApp(outdir: string): { synth(): unknown } }): Sy
   const outdir = path.join(tmp, 'out');
   const app = example.createApp(outdir);
   expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]); // building the app writes nothing
-  app.synth();
+  const output = captureOutput();
+  let printed: Synthesized['printed'];
+  try {
+    app.synth();
+  } finally {
+    printed = { consoleErrors: output.consoleErrors(), warnings: output.warnings() };
+    output.restore();
+  }
   const files: Record<string, any> = {};
   for (const f of fs.readdirSync(outdir).sort()) {
     const text = () => fs.readFileSync(path.join(outdir, f), 'utf-8');
@@ -50,6 +60,7 @@ function synth(example: { createApp(outdir: string): { synth(): unknown } }): Sy
     files,
     report: JSON.parse(fs.readFileSync(path.join(outdir, 'compliance-report.json'), 'utf-8')),
     markdown: fs.readFileSync(path.join(outdir, 'compliance-report.md'), 'utf-8'),
+    printed,
   };
 }
 
@@ -227,6 +238,21 @@ describe('every example', () => {
       });
     } else {
       expect(fs.readFileSync(path.join(dir, name, 'cdk8s.yaml'), 'utf-8')).toMatch(/^app: npx ts-node --transpile-only main\.ts$/m);
+    }
+  });
+
+  test('synthesis prints no warning; only ecs-model-api, which registers ecs.CompliancePolicyPlugin, prints aws-cdk\'s report', () => {
+    const examples = { 'k8s-llm-inference': k8sLlmInference, 'k8s-retraining': k8sRetraining, 'ecs-model-api': ecsModelApi, 'ecs-gpu-training': ecsGpuTraining };
+    for (const [name, example] of Object.entries(examples)) {
+      const { printed } = synth(example);
+      expect([name, printed.warnings]).toEqual([name, []]);
+      const reports = policyValidationReports(printed.consoleErrors);
+      if (name === 'ecs-model-api') {
+        expect(printed.consoleErrors[0].trim()).toBe('Performing Policy Validations');
+        expect(reports).toEqual([expect.stringMatching(/Policy Validation Report Summary[\s\S]*cdk-compliant-ml │ success/)]);
+      } else {
+        expect([name, printed.consoleErrors]).toEqual([name, []]);
+      }
     }
   });
 

@@ -2,6 +2,7 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { ControlScope, ControlStatus, ImageReference, k8s } from '../../src';
 import { evaluateK8sWorkload } from '../../src/k8s/checks/workload-checks';
+import { captureOutputInEachTest } from '../support/captured-output';
 import { expectValidManifests } from '../support/k8s-validate';
 import { pssRestrictedViolations } from '../support/pss';
 
@@ -109,11 +110,16 @@ describe('LOG-1: enforced only for the streams the output really ships', () => {
     }
   });
 
-  test('fails (unverified) when the sidecar mounts a ConfigMap that is not among the evaluated objects', () => {
-    const log1 = service({ command: COMMAND, logShipping: capturing() },
-      (svc) => svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/3/configMap/name', 'shipper-config-elsewhere'))).control('LOG-1');
-    expect(log1.status).toBe(ControlStatus.UNVERIFIED);
-    expect(log1.evidence[0]).toMatch(/mounts ConfigMap shipper-config-elsewhere, which is not among the evaluated objects/);
+  describe('report mode', () => {
+    const output = captureOutputInEachTest(); // it warns on stderr about the unverified control
+
+    test('fails (unverified) when the sidecar mounts a ConfigMap that is not among the evaluated objects', () => {
+      const log1 = service({ command: COMMAND, logShipping: capturing() },
+        (svc) => svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/3/configMap/name', 'shipper-config-elsewhere'))).control('LOG-1');
+      expect(log1.status).toBe(ControlStatus.UNVERIFIED);
+      expect(log1.evidence[0]).toMatch(/mounts ConfigMap shipper-config-elsewhere, which is not among the evaluated objects/);
+      expect(output().warnings()).toEqual([expect.stringMatching(/^\[cdk-compliant-ml\] warning: test\/scorer: LOG-1 .* unverified: .*shipper-config-elsewhere/)]);
+    });
   });
 
   test('fails (unverified) when the manifests checked by the CLI lack the ConfigMap', () => {

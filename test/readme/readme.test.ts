@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { README, withControlTable } from '../../scripts/readme-controls';
+import { CapturedOutput, captureOutput, policyValidationReports } from '../support/captured-output';
 
 const ROOT = path.join(__dirname, '..', '..');
 const readme = fs.readFileSync(README, 'utf-8');
@@ -71,7 +72,7 @@ describe('README.md', () => {
 
   describe('every TypeScript block runs', () => {
     const saved = { ...process.env };
-    let stderr: jest.SpyInstance;
+    let output: CapturedOutput;
     let tmp: string;
     beforeEach(() => {
       // The waiver example expires on 2027-03-31; run the blocks on a fixed date so that it keeps working.
@@ -79,10 +80,10 @@ describe('README.md', () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccml-readme-'));
       process.env.CDK8S_OUTDIR = path.join(tmp, 'dist');
       process.env.CDK_OUTDIR = path.join(tmp, 'cdk.out');
-      stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      output = captureOutput(); // report-mode warnings (stderr) and aws-cdk's policy-validation report (console.error)
     });
     afterEach(() => {
-      stderr.mockRestore();
+      output.restore();
       jest.useRealTimers();
       process.env = { ...saved };
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -99,6 +100,15 @@ describe('README.md', () => {
       new Function('require', 'module', 'exports', js)(load, mod, mod.exports);
       for (const dir of [process.env.CDK8S_OUTDIR!, process.env.CDK_OUTDIR!].filter((d) => fs.existsSync(d))) {
         expect(fs.readdirSync(dir)).toContain('compliance-report.json');
+      }
+      // a block that registers ecs.CompliancePolicyPlugin gets aws-cdk's printed report, and it passes; no other prints errors
+      const printedReports = policyValidationReports(output.consoleErrors());
+      if ((block as Block).code.includes('CompliancePolicyPlugin()')) {
+        // one per synthesis (ComplianceReport.of(app) synthesizes too), each a success
+        expect(printedReports.length).toBeGreaterThan(0);
+        expect(printedReports.filter((text) => !/cdk-compliant-ml │ success/.test(text))).toEqual([]);
+      } else {
+        expect(output.consoleErrors()).toEqual([]);
       }
     }, 60_000);
   });
