@@ -107,19 +107,26 @@ function healthCommandProblem(command: unknown): { outcome: 'ok' | 'bad' | 'unkn
   }
   const [form, ...rest] = list as string[];
   if (form === 'CMD') {
-    const text = rest.join(' ');
-    return rest.length === 0 || ALWAYS_HEALTHY.test(text) || /^(\/bin\/|\/usr\/bin\/)?(true|:)$/.test(rest[0] ?? '')
+    // the exec form runs no shell: only a shell it starts itself (`sh -c SCRIPT`) reads shell operators
+    if (/^(\/usr)?(\/bin\/)?(ba|da)?sh$/.test(rest[0] ?? '') && rest[1] === '-c') {
+      return shellCommandProblem(rest.slice(2, 3).join(''));
+    }
+    return rest.length === 0 || /^(\/usr)?(\/bin\/)?(true|:)$/.test(rest[0])
       ? { outcome: 'bad', why: 'the check always succeeds' } : { outcome: 'ok' };
   }
   if (form === 'CMD-SHELL') {
-    const script = rest.join(' ');
-    if (script.trim().length === 0 || ALWAYS_HEALTHY.test(script)) {
-      return { outcome: 'bad', why: 'the check always succeeds' };
-    }
-    return SHELL_OPERATORS.test(script.replace(/\|\|\s*exit\s+1\s*$/, ''))
-      ? { outcome: 'unknown', why: 'a shell command whose operators the checker does not follow' } : { outcome: 'ok' };
+    return shellCommandProblem(rest.join(' '));
   }
   return { outcome: 'bad', why: `the command must start with CMD or CMD-SHELL, not ${JSON.stringify(form)}` };
+}
+
+/** Whether a shell script (`CMD-SHELL`, or `CMD sh -c`) can fail. */
+function shellCommandProblem(script: string): { outcome: 'ok' | 'bad' | 'unknown'; why?: string } {
+  if (script.trim().length === 0 || ALWAYS_HEALTHY.test(script)) {
+    return { outcome: 'bad', why: 'the check always succeeds' };
+  }
+  return SHELL_OPERATORS.test(script.replace(/\|\|\s*exit\s+1\s*$/, ''))
+    ? { outcome: 'unknown', why: 'a shell command whose operators the checker does not follow' } : { outcome: 'ok' };
 }
 
 /**

@@ -93,6 +93,7 @@ describe('PRB-1: container health checks, target-group paths and a grace period'
     ['a shell check that always succeeds (|| true)', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/ || true']), VIOLATED, /always succeeds/],
     ['a probe sent to the background', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/v2/health/live &']), VIOLATED, /always succeeds/],
     ['an exec-form true', command(['CMD', 'true']), VIOLATED, /always succeeds/],
+    ['an exec-form shell that always succeeds', command(['CMD', '/bin/sh', '-c', 'curl -f http://127.0.0.1:8080/ || exit 0']), VIOLATED, /always succeeds/],
     ['a shell exit 0', command(['CMD-SHELL', 'exit 0']), VIOLATED, /always succeeds/],
     ['a command that is not CMD or CMD-SHELL', command(['curl', '-f', 'http://127.0.0.1:8080/']), VIOLATED, /must start with CMD or CMD-SHELL/],
     ['a shell check with an operator the checker does not follow', command(['CMD-SHELL', 'curl -f http://127.0.0.1:8080/ ; echo done']), UNVERIFIED, /does not follow/],
