@@ -8,7 +8,9 @@ function manifest(dir: string, name: string, container: Record<string, unknown>,
   const file = path.join(dir, `${name}.yaml`);
   const meta = labels ? { 'app.kubernetes.io/name': name, 'app.kubernetes.io/version': '1' } : {};
   fs.writeFileSync(file, JSON.stringify({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: meta },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: meta },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name, ...meta } }, spec: { containers: [container] } } },
   }));
   return file;

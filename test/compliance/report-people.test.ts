@@ -8,7 +8,10 @@ const CONTROLS_DOC = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'C
 
 function workload(p: string, kind: string, backend: Backend, controls: Array<[string, ControlStatus]>): WorkloadReport {
   return {
-    path: p, kind, backend, images: [],
+    path: p,
+    kind,
+    backend,
+    images: [],
     controls: controls.map(([id, status]) => ({ id, status, articles: ControlCatalogue.find(id)!.articles, evidence: [`${id} evidence`] })),
   };
 }
