@@ -378,19 +378,16 @@ function resourceProblem(r: any): { field: Array<string | number>; message: stri
 }
 
 /**
- * The report as a plain-text table (one row per workload, with the severity of its worst failing control) followed by one
+ * The report as a plain-text table (one row per workload) followed by one
  * line per violated or unverified control, most severe first. @internal
  */
 export function renderTable(report: ComplianceReport): string {
   const json = report.toJson() as { workloads: WorkloadReport[] };
   const count = (w: WorkloadReport, ...statuses: ControlStatus[]) => String(w.controls.filter((c) => statuses.includes(c.status)).length);
-  const rows = [['WORKLOAD', 'KIND', 'BACKEND', 'VIOLATED', 'UNVERIFIED', 'WORST', 'WAIVED', 'MET', 'EXTERNAL']];
+  const rows = [['WORKLOAD', 'KIND', 'BACKEND', 'VIOLATED', 'WAIVED', 'MET', 'EXTERNAL']];
   for (const w of json.workloads) {
-    const failing = w.controls.filter((c) => c.status === ControlStatus.VIOLATED || c.status === ControlStatus.UNVERIFIED);
-    const worst = failing.length > 0 ? SEVERITY_ORDER[Math.min(...failing.map((c) => severityRank(c.id)))] ?? '-' : '-';
-    rows.push([w.path, w.kind, w.backend, count(w, ControlStatus.VIOLATED), count(w, ControlStatus.UNVERIFIED), worst,
-      count(w, ControlStatus.WAIVED), count(w, ControlStatus.ENFORCED, ControlStatus.EQUIVALENT, ControlStatus.RUNTIME_MANAGED),
-      count(w, ControlStatus.EXTERNAL)]);
+    rows.push([w.path, w.kind, w.backend, count(w, ControlStatus.VIOLATED), count(w, ControlStatus.WAIVED),
+      count(w, ControlStatus.ENFORCED, ControlStatus.EQUIVALENT, ControlStatus.RUNTIME_MANAGED), count(w, ControlStatus.EXTERNAL)]);
   }
   if (json.workloads.length === 0) {
     const unevaluated = report.notEvaluated.length;

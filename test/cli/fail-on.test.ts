@@ -63,11 +63,10 @@ describe('check --fail-on <severity>: exit 1 only when a failing control has at 
     expect(r.stdout).toContain('critical, high, medium or low');
   });
 
-  test('the table shows the worst severity per workload and severity in the violation lines', async () => {
+  test('the violation lines under the table carry the severity, most severe first, and the annotation hint', async () => {
     const file = manifest(tmpdir(), 'priv', { name: 'web', image: IMAGE, securityContext: { privileged: true } });
     const r = await runCli(['check', '--no-report', '--quiet', file]);
-    expect(r.stdout).toMatch(/^WORKLOAD +KIND +BACKEND +VIOLATED +UNVERIFIED +WORST +WAIVED +MET +EXTERNAL\n/);
-    expect(r.stdout).toMatch(/#Deployment\/priv +Deployment +kubernetes +\d+ +\d+ +critical /);
+    expect(r.stdout).toMatch(/most severe first \(\d+ control results across 1 workloads\):\n {2}\S+#Deployment\/priv: SEC-6 /);
     expect(r.stdout).toMatch(/SEC-6 Never privileged \[critical\] violated/);
     expect(r.stdout).toContain('compliance.cdk-compliant-ml.io/waivers: \'[{"control":"SEC-6","reason":"..."}]\'');
   });
