@@ -4,9 +4,11 @@ import { ExitCode, parseArgs, UsageError } from './args';
 import { evaluateDockerfiles } from './dockerfile-checks';
 import { expandPaths, InputDocument, InputProblem, readInputs } from './inputs';
 import { CliIo, Progress } from './io';
+import { ControlCatalogue } from '../compliance/catalogue';
 import { ComplianceReport } from '../compliance/compliance-report';
 import { ControlStatus, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
 import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, violationMessages, writeReportFiles } from '../compliance/report-output';
+import { SEVERITY_ORDER, severityRank } from '../compliance/report-people';
 import { templateWorkloads, WORKLOAD_METADATA_KEY } from '../ecs/checks/evaluate';
 import { TemplateView } from '../ecs/checks/template';
 import { isPodTemplateKind } from '../k8s/checks/foreign';
@@ -51,6 +53,10 @@ Options:
   -o, --outdir DIR  where to write ${REPORT_JSON_FILE} and ${REPORT_MARKDOWN_FILE} (default: the current directory)
   --no-report       do not write the report files
   --enforce         exit with code 1 when a control is violated or unverified, or an object was not evaluated
+  --fail-on SEVERITY
+                    critical, high, medium or low: exit with code 1 only when a violated or unverified control has at
+                    least this severity (docs/CONTROLS.md gives each control's); works alone or with --enforce, which
+                    then still fails on objects that were not evaluated
   --allow-unevaluated
                     with --enforce: objects that were not evaluated (still listed) do not fail the check
   --build-arg NAME=VALUE
@@ -65,7 +71,8 @@ FILE:LINE: error: MESSAGE on stderr; the other files and documents are still che
 
 Exit codes:
   0  no input problems, and no violations (or violations without --enforce)
-  1  --enforce and at least one violated or unverified control, or a not-evaluated object without --allow-unevaluated
+  1  --enforce and at least one violated or unverified control, or a not-evaluated object without --allow-unevaluated;
+     with --fail-on: a violated or unverified control of at least that severity
   2  usage error
   3  some inputs could not be read or were malformed (wins over 1)
 `;
@@ -83,6 +90,7 @@ export function checkCommand(argv: string[], io: CliIo): number {
     'outdir': { type: 'value', short: 'o' },
     'no-report': { type: 'flag' },
     'enforce': { type: 'flag' },
+    'fail-on': { type: 'value' },
     'allow-unevaluated': { type: 'flag' },
     'build-arg': { type: 'list' },
     'quiet': { type: 'flag', short: 'q' },
@@ -95,6 +103,11 @@ export function checkCommand(argv: string[], io: CliIo): number {
   const format = args.values.get('format') ?? 'table';
   if (!FORMATS.includes(format)) {
     throw new UsageError(`unknown --format ${JSON.stringify(format)}: use ${FORMATS.join(', ')}`);
+  }
+  const failOnValue = args.values.get('fail-on');
+  const failOn = failOnValue === undefined ? undefined : SEVERITY_ORDER.find((s) => s === failOnValue);
+  if (failOnValue !== undefined && failOn === undefined) {
+    throw new UsageError(`unknown --fail-on ${JSON.stringify(failOnValue)}: use ${SEVERITY_ORDER.join(', ')}`);
   }
   if (args.positionals.length === 0) {
     throw new UsageError('check needs at least one PATH (a file, a directory or - for stdin)');
@@ -151,13 +164,19 @@ export function checkCommand(argv: string[], io: CliIo): number {
   const violations = report.failures();
   const violatedWorkloads = new Set(violations.map((v) => v.path)).size;
   progress.info(`cdk-compliant-ml check: ${evaluated.entries.length} workloads in ${expanded.files.length} files`
-    + ` (${evaluated.skipped} other objects skipped): ${violations.length} violated controls in ${violatedWorkloads} workloads,`
+    + ` (${evaluated.skipped} other objects skipped): ${violations.length} failing (violated or unverified) control results`
+    + ` in ${violatedWorkloads} workloads (${ControlCatalogue.controls().length} controls in the catalogue),`
     + ` ${problems.length} input problems, ${notEvaluated.length} objects not evaluated`
     + (args.flags.has('no-report') ? '' : `; wrote ${path.join(outdir, REPORT_JSON_FILE)} and ${path.join(outdir, REPORT_MARKDOWN_FILE)}`));
   if (problems.length > 0) {
     return ExitCode.INPUT;
   }
   const unevaluatedFail = notEvaluated.length > 0 && !args.flags.has('allow-unevaluated');
+  if (failOn !== undefined) {
+    const limit = SEVERITY_ORDER.indexOf(failOn);
+    const severe = violations.some((v) => severityRank(v.control) <= limit);
+    return severe || (args.flags.has('enforce') && unevaluatedFail) ? ExitCode.VIOLATIONS : ExitCode.OK;
+  }
   return args.flags.has('enforce') && (violations.length > 0 || unevaluatedFail) ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
 
@@ -358,7 +377,10 @@ function resourceProblem(r: any): { field: Array<string | number>; message: stri
   return undefined;
 }
 
-/** The report as a plain-text table (one row per workload) followed by one line per violated control. @internal */
+/**
+ * The report as a plain-text table (one row per workload) followed by one
+ * line per violated or unverified control, most severe first. @internal
+ */
 export function renderTable(report: ComplianceReport): string {
   const json = report.toJson() as { workloads: WorkloadReport[] };
   const count = (w: WorkloadReport, ...statuses: ControlStatus[]) => String(w.controls.filter((c) => statuses.includes(c.status)).length);
@@ -376,9 +398,10 @@ export function renderTable(report: ComplianceReport): string {
   const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
   const messages = violationMessages(report);
   if (messages.length > 0) {
-    lines.push('', `Violations (${messages.length}):`, ...messages.map((m) => `  ${m}`));
+    lines.push('', `Violated or unverified controls, most severe first (${messages.length} control results across `
+      + `${json.workloads.length} workloads):`, ...messages.map((m) => `  ${m}`));
   } else {
-    lines.push('', 'No violated controls.');
+    lines.push('', 'No violated or unverified controls.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,17 +14,19 @@ export function renderCatalogueMarkdown(): string {
     '',
     'Every control that cdk-compliant-ml enforces or reports, with its EU AI Act basis. Control IDs are stable.',
     '',
-    '| ID | requirement | AI Act | applies to | practice |',
-    '|---|---|---|---|---|',
+    '| ID | requirement | severity | AI Act | applies to | practice |',
+    '|---|---|---|---|---|---|',
   ];
   for (const c of controls) {
-    lines.push(`| ${c.id} | ${esc(c.title)} | ${c.articles.join(', ')} | ${c.scope} | ${c.practice} |`);
+    lines.push(`| ${c.id} | ${esc(c.title)} | ${c.severity} | ${c.articles.join(', ')} | ${c.scope} | ${c.practice} |`);
   }
   for (const c of controls) {
     lines.push('', `## ${c.id}: ${esc(c.title)}`, '', c.rationale, '');
+    lines.push(`- **Severity:** ${c.severity}: ${c.severityRationale}`);
     lines.push(`- **AI Act:** ${c.articles.join(', ')}`);
     lines.push(`- **Kubernetes:** ${c.kubernetes}`);
     lines.push(`- **ECS:** ${c.ecs}`);
+    lines.push(`- **Action when external or unverified:** Kubernetes: ${c.action.kubernetes}; ECS: ${c.action.ecs}`);
     lines.push(`- **External rules:** ${c.externalRules.map((r) => `${r.standard} ${r.id}`).join('; ') || 'none'}`);
     const rule = c.verdictRule;
     if (rule) {

@@ -1,6 +1,6 @@
 // Operations controls (network, resources, availability, probes, jobs, logging, monitoring, registry), transcribed as data
 // from the project's control catalogue (CONTROLS.md). Control IDs are stable: code, tests and the compliance report refer to them.
-import { ControlDefinition, ControlFamily, ControlScope } from './control';
+import { ControlDefinition, ControlFamily, ControlScope, ControlSeverity } from './control';
 
 export const OPERATIONS_CONTROLS: ControlDefinition[] = [
   {
@@ -11,6 +11,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Without network isolation a compromised workload reaches every other one and any destination.',
+    action: {
+      kubernetes: 'add a NetworkPolicy that selects the pods with default-deny ingress and egress and the allowed peers; confirm the CNI enforces it',
+      ecs: 'use `awsvpc` with security groups whose ingress and egress allow only the needed peers, no 0.0.0.0/0',
+    },
     kubernetes: 'A `NetworkPolicy` with `podSelector: {}` and `policyTypes: [Ingress, Egress]`, plus explicit allows (OIP port from callers; '
       + 'DNS, model store, log sink, metrics); the CNI must enforce it (Environment).',
     ecs: 'Security group without 0.0.0.0/0 ingress (only from the ALB SG) and explicit egress; '
@@ -34,6 +40,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)', 'Art. 13(3)(e)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Missing requests and limits let one workload starve its neighbours; availability, not confidentiality.',
+    action: {
+      kubernetes: 'set CPU and memory requests and limits on every container',
+      ecs: 'set `Cpu` and `Memory` on the task definition and the containers',
+    },
     kubernetes: '`resources.requests` and `resources.limits` for `cpu`, `memory` and `ephemeral-storage`, each > 0, on every container '
       + 'and init container; a GPU that is requested has its limit (`nvidia.com/gpu: N`).',
     ecs: 'Task `Cpu`/`Memory` (a valid Fargate pair), container `Memory`/`MemoryReservation`; GPU via `ResourceRequirements` (EC2).',
@@ -58,6 +70,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.SERVICE,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'A single replica is down during every node failure and rollout (Art. 15(4)).',
+    action: {
+      kubernetes: 'set `replicas` to at least 2 (or a HorizontalPodAutoscaler with `minReplicas` of at least 2)',
+      ecs: 'set `DesiredCount` to at least 2',
+    },
     kubernetes: '`Deployment.spec.replicas >= 2`; with an HPA, omit `replicas` and set `minReplicas >= 2`.',
     ecs: '`AWS::ECS::Service.DesiredCount >= 2` (and `ScalableTarget.MinCapacity >= 2` when auto scaling).',
     externalRules: [
@@ -73,6 +91,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.SERVICE,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without a disruption budget voluntary evictions can take every replica at once.',
+    action: {
+      kubernetes: 'add a PodDisruptionBudget that selects the pods with `minAvailable` or `maxUnavailable`',
+      ecs: 'set `DeploymentConfiguration.MinimumHealthyPercent` to at least 50',
+    },
     kubernetes: 'A `policy/v1 PodDisruptionBudget` with `maxUnavailable: 1` and `selector.matchLabels` equal to the pod-template labels.',
     ecs: 'n/a: no PDB; `DeploymentConfiguration.MinimumHealthyPercent: 100` covers it (recorded as equivalent).',
     externalRules: [
@@ -88,6 +112,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.SERVICE,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Replicas on one node or zone fail together.',
+    action: {
+      kubernetes: 'add `topologySpreadConstraints` or pod anti-affinity over hostname and zone',
+      ecs: 'place the service\'s subnets in at least two Availability Zones',
+    },
     kubernetes: '`topologySpreadConstraints` on `topology.kubernetes.io/zone` and `kubernetes.io/hostname` plus '
       + '`affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution` on the hostname.',
     ecs: 'Subnets in >= 2 AZs, each with its egress in its own zone (a NAT gateway per zone, or VPC endpoints), and '
@@ -105,6 +135,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.SERVICE,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'An unguarded rollout can replace every healthy replica by a broken one.',
+    action: {
+      kubernetes: 'use a RollingUpdate strategy with `maxUnavailable` below the replica count',
+      ecs: 'enable the deployment circuit breaker with rollback',
+    },
     kubernetes: '`strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}`, `minReadySeconds`, `progressDeadlineSeconds`. '
       + 'Kubernetes has no automatic rollback: a failing rollout stalls, the progress deadline marks it failed and the old ReplicaSet keeps serving.',
     ecs: '`DeploymentConfiguration: {MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: {Enable: true, Rollback: true}}`.',
@@ -121,6 +157,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)', 'Art. 26(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without real health checks a hung model keeps receiving traffic.',
+    action: {
+      kubernetes: 'add readiness and liveness probes that test the model server (not a command that always succeeds)',
+      ecs: 'add a container `HealthCheck` that tests the model server (not a command that always succeeds)',
+    },
     kubernetes: 'Liveness and readiness probes that differ; model servers also a `startupProbe` whose budget covers the declared model '
       + 'load and `livenessProbe.httpGet /v2/health/live`, `readinessProbe.httpGet /v2/health/ready` (or `/v2/models/<name>/ready`). '
       + 'Jobs: not applicable.',
@@ -144,6 +186,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'orchestration',
     scope: ControlScope.JOB,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Unbounded retries hide failures and burn resources; bounded ones leave evidence.',
+    action: {
+      kubernetes: 'set `backoffLimit` and `restartPolicy: Never` or `OnFailure`',
+      ecs: 'run the task through a scheduler or state machine with a bounded retry policy',
+    },
     kubernetes: '`Job.spec.backoffLimit` 0-6 (e.g. 2-3; API default 6), `template.spec.restartPolicy: Never` and (recommended) a `podFailurePolicy`; '
       + 'CronJob: `concurrencyPolicy: Forbid`.',
     ecs: 'AWS Batch `JobDefinition.RetryStrategy.Attempts` (with `EvaluateOnExit`), or Step Functions `Retry` on `ecs:runTask.sync`.',
@@ -160,6 +208,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)'],
     practice: 'orchestration',
     scope: ControlScope.JOB,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'A job without a deadline can run and spend indefinitely.',
+    action: {
+      kubernetes: 'set `activeDeadlineSeconds` on the Job',
+      ecs: 'set a timeout on the state machine or scheduler that runs the task',
+    },
     kubernetes: '`Job.spec.activeDeadlineSeconds` (plus CronJob `startingDeadlineSeconds`).',
     ecs: 'Batch `Timeout.AttemptDurationSeconds` (>= 60), or Step Functions task `TimeoutSeconds`; `StopTimeout` alone is not a timeout.',
     externalRules: [
@@ -175,6 +229,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 19(1)', 'Art. 26(6)'],
     practice: 'orchestration',
     scope: ControlScope.JOB,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Deleting finished jobs too early destroys the evidence of a training run (Art. 12).',
+    action: {
+      kubernetes: 'keep finished Jobs long enough (`ttlSecondsAfterFinished` unset or long) and ship their logs',
+      ecs: 'ship the task\'s logs to a retained log group before the task is gone',
+    },
     kubernetes: '`ttlSecondsAfterFinished` not shorter than the configured harvest window (default 86400); 0 deletes the evidence; unset keeps the Job.',
     ecs: 'n/a: task metadata expires, so evidence comes from the logs and the Step Functions execution history.',
     externalRules: [],
@@ -188,6 +248,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 12(2)(b)', 'Art. 12(2)(c)', 'Art. 26(5)'],
     practice: 'inference-log',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without log shipping the records Art. 12 asks for are lost with the container.',
+    action: {
+      kubernetes: 'ship container logs off the node (a log agent DaemonSet or sidecar) and state where they go',
+      ecs: 'set a `LogConfiguration` (awslogs or FireLens) on every container',
+    },
     kubernetes: 'Environment: a node agent (Fluent Bit/Vector DaemonSet) ships structured stdout/stderr; the construct\'s '
       + 'log-shipping sidecar ships the files of `$LOG_DIR`, and stdout/stderr too when `captureStdio` routes them there.',
     ecs: '`LogConfiguration.LogDriver: awslogs` or `awsfirelens` with an explicit `mode` (prefer `blocking`).',
@@ -206,6 +272,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 19(1)', 'Art. 26(6)'],
     practice: 'inference-log',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Logs deleted too early cannot support an audit (Art. 19: at least six months).',
+    action: {
+      kubernetes: 'set the retention of the log backend to at least 184 days (6 months)',
+      ecs: 'set `RetentionInDays` of the log group to at least 365 (the shortest CloudWatch value of 6 months or more)',
+    },
     kubernetes: 'Environment: the log backend retention (Loki `retention_period`, OpenSearch ISM, S3 lifecycle) is >= 184 days.',
     ecs: '`AWS::Logs::LogGroup.RetentionInDays >= 365` on a log group the construct creates, with a recorded justification.',
     externalRules: [
@@ -222,6 +294,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)', 'Art. 19(1)', 'Art. 26(6)'],
     practice: 'inference-log',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Logs without a customer-managed key may expose inference inputs to anyone with storage access.',
+    action: {
+      kubernetes: 'encrypt the log backend at rest with a customer-managed key and restrict who can read it',
+      ecs: 'set `KmsKeyId` of the log group to a customer-managed KMS key with a restrictive key policy',
+    },
     kubernetes: 'Environment: backend encryption and RBAC, recorded as external.',
     ecs: '`AWS::Logs::LogGroup.KmsKeyId` referencing a customer-managed `AWS::KMS::Key` with `EnableKeyRotation: true`.',
     externalRules: [
@@ -238,6 +316,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(1)', 'Art. 12(2)(a)', 'Art. 12(2)(b)', 'Art. 12(2)(c)', 'Art. 72'],
     practice: 'inference-log',
     scope: ControlScope.SERVICE,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without per-request records an output cannot be traced to its model and input.',
+    action: {
+      kubernetes: 'have the model server log request id and model version per inference',
+      ecs: 'have the model server log request id and model version per inference',
+    },
     kubernetes: 'Container env declares the inference-log sink (`INFERENCE_LOG_PATH`); the server writes the records there '
       + '(external), the sidecar ships the file, and the receiver has LOG-2/LOG-3 applied.',
     ecs: 'Same: container `Environment`/`Secrets` declare the sink; retention and encryption controls are attached to the sink resource.',
@@ -255,6 +339,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(4)', 'Art. 15(5)', 'Art. 26(5)', 'Art. 14(4)(e)'],
     practice: 'operational-monitoring',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without monitoring, degradation goes unnoticed (Art. 15, Art. 72).',
+    action: {
+      kubernetes: 'scrape the workload\'s metrics (ServiceMonitor or annotations) and alert on them',
+      ecs: 'enable Container Insights on the cluster',
+    },
     kubernetes: 'Environment: a metrics port (MLServer 8082) with a `ServiceMonitor`/`PodMonitor` (Prometheus Operator).',
     ecs: '`AWS::ECS::Cluster.ClusterSettings: [{Name: containerInsights, Value: enabled|enhanced}]` on a cluster the construct owns.',
     externalRules: [
@@ -271,6 +361,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(1)', 'Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'A mutable tag in the registry lets anyone with push rights swap the image.',
+    action: {
+      kubernetes: 'enable tag immutability in your registry (Harbor, ECR, Artifact Registry) for the repositories of these images',
+      ecs: 'set `ImageTagMutability: IMMUTABLE` on the ECR repositories of these images',
+    },
     kubernetes: 'Environment: a registry-side setting, taken by the report as an input assertion.',
     ecs: '`AWS::ECR::Repository.ImageTagMutability: IMMUTABLE`.',
     externalRules: [
@@ -287,6 +383,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Unscanned images ship known vulnerabilities.',
+    action: {
+      kubernetes: 'scan these images in CI (Trivy, Grype) with a severity gate, and record the scan',
+      ecs: 'enable ECR scan on push (or enhanced scanning) for these repositories, and record the scan',
+    },
     kubernetes: 'Environment: a CI scan (Trivy/Grype) with a severity gate, plus an optional admission gate on the attestation.',
     ecs: '`AWS::ECR::RegistryScanningConfiguration` with `ScanType: ENHANCED` and `SCAN_ON_PUSH`/`CONTINUOUS_SCAN` rules.',
     externalRules: [
@@ -303,6 +405,12 @@ export const OPERATIONS_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'An unsigned or unverified image may come from anyone with push rights or a compromised build.',
+    action: {
+      kubernetes: 'sign these images (cosign, Notation) and verify the signatures at admission (Kyverno verifyImages, Sigstore policy-controller)',
+      ecs: 'sign these images (AWS Signer/Notation, cosign) and verify the signatures in the deployment pipeline before the task definition is registered',
+    },
     kubernetes: 'Environment: Kyverno `ClusterPolicy` `verifyImages` or a sigstore `ClusterImagePolicy` (optionally emitted by the construct).',
     ecs: 'No native verification: an ECS service lifecycle-hook Lambda or a pipeline gate (`cosign verify`/`notation verify`).',
     externalRules: [

@@ -1,6 +1,6 @@
 // Workload controls (image, metadata, security), transcribed as data from the project's control catalogue (CONTROLS.md).
 // Control IDs are stable: code, tests and the compliance report refer to them, so never renumber or reuse an ID.
-import { ControlDefinition, ControlFamily, ControlScope } from './control';
+import { ControlDefinition, ControlFamily, ControlScope, ControlSeverity } from './control';
 
 export const WORKLOAD_CONTROLS: ControlDefinition[] = [
   {
@@ -12,6 +12,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(1)', 'Art. 15(4)', 'Art. 15(5)', 'Art. 12(2)(a)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Digest pinning is the identity of what runs: without it a re-pointed tag swaps the code unseen.',
+    action: {
+      kubernetes: 'pin every image by digest (`cdk-compliant-ml pin`), or make the image reference a literal `name@sha256:...` the checker can read',
+      ecs: 'pin every image by digest (`cdk-compliant-ml pin` or `repositoryUriForDigest`), or make `Image` a literal the checker can read',
+    },
     kubernetes: 'Every `spec.template.spec.{containers,initContainers,ephemeralContainers}[*].image` (CronJob: '
       + '`spec.jobTemplate.spec.template.spec...`) is `name[:tag]@sha256:<64 hex>` (or sha512).',
     ecs: '`AWS::ECS::TaskDefinition.ContainerDefinitions[*].Image` carries a digest (e.g. `repo.repositoryUriForDigest(d)`); '
@@ -31,6 +37,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(1)', 'Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'A mutable tag changes behaviour over time; the digest (IMG-1) is the stronger control.',
+    action: {
+      kubernetes: 'replace `:latest` and untagged references by a version tag and a digest',
+      ecs: 'replace `:latest` and untagged references in `ContainerDefinitions[*].Image` by a version tag and a digest',
+    },
     kubernetes: '`...containers[*].image` (and `initContainers`, `ephemeralContainers`): a tag, if present, is not `latest`; a digest-only '
       + 'reference is allowed.',
     ecs: '`ContainerDefinitions[*].Image`: a tag, if present, is not `latest`; untagged and undigested references fail.',
@@ -49,6 +61,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Reuse of a node-cached private image bypasses pull credentials, but needs a co-located workload.',
+    action: {
+      kubernetes: 'set `imagePullPolicy: Always` on every container',
+      ecs: 'nothing in the template: on EC2 set `ECS_IMAGE_PULL_BEHAVIOR=always` in the agent configuration of the container instances',
+    },
     kubernetes: '`...containers[*].imagePullPolicy: Always` on every container.',
     ecs: 'n/a: Fargate always pulls; on EC2 the agent setting `ECS_IMAGE_PULL_BEHAVIOR` is Environment.',
     externalRules: [
@@ -66,6 +84,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(2)', 'Art. 11', 'Annex IV', 'Art. 72'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.LOW,
+    severityRationale: 'Provenance labels help tracing; they open no attack path.',
+    action: {
+      kubernetes: 'record the image\'s OCI labels (source, revision) on the workload, or make them literal',
+      ecs: 'record the image\'s OCI labels (source, revision) as docker labels, or make them literal',
+    },
     kubernetes: '`metadata.annotations` of the Deployment/Job (our constructs: and of the pod template) mirror the OCI values '
       + '`source`, `revision`, `version` and `created` under a library prefix (not the reserved `org.opencontainers` prefix).',
     ecs: '`ContainerDefinitions[*].DockerLabels` (exact OCI keys allowed) plus `Tags` on the TaskDefinition/Service.',
@@ -82,6 +106,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(2)', 'Art. 11', 'Annex IV'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.LOW,
+    severityRationale: 'Labels make the workload traceable; their absence opens no attack path.',
+    action: {
+      kubernetes: 'add the `app.kubernetes.io/*` labels to the workload and its pod template',
+      ecs: 'add the tags to the task definition and service (propagate tags from the task definition)',
+    },
     kubernetes: '`metadata.labels` (and the pod template labels) `app.kubernetes.io/name`, `/instance`, `/version`, `/component`, '
       + '`/part-of`, `/managed-by`; values <= 63 chars, so never a digest or URL.',
     ecs: 'The same keys as `Tags` on `AWS::ECS::TaskDefinition`/`Service`, with `PropagateTags: SERVICE` or `TASK_DEFINITION`.',
@@ -100,6 +130,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 12(2)(a)', 'Art. 11', 'Annex IV(2)', 'Annex IV(3)', 'Annex IV(6)', 'Art. 13(3)(b)(iv)', 'Art. 72'],
     practice: 'model-registry',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'Without the model identity the logs cannot say which model produced an output (Art. 12).',
+    action: {
+      kubernetes: 'record the model name and version as annotations on the pod template',
+      ecs: 'record the model name and version as docker labels of the container',
+    },
     kubernetes: 'Model servers and training jobs: `metadata.annotations` (not labels) `model.<prefix>/name` and `/version` (not `latest`), '
       + 'plus `/uri`, `/digest`, `/registry`, `/training-run-id` and the datasets when known (a training run without a model: '
       + '`run.<prefix>/id`); the same values go into the serving container env.',
@@ -118,6 +154,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Root in the container turns any breakout or writable host path into root on the node.',
+    action: {
+      kubernetes: 'set `runAsNonRoot: true` and a non-zero `runAsUser` (or a non-root `USER` in the image) on every container',
+      ecs: 'set `User` to a non-zero UID (or a non-root `USER` in the image) in every container definition',
+    },
     kubernetes: '`securityContext.runAsNonRoot: true`, `runAsUser`/`runAsGroup` >= 10000 (10001) for every container (its own '
       + 'securityContext, else the pod\'s), never 0 at the pod level, and `fsGroup` (not 0) on the pod.',
     ecs: '`ContainerDefinitions[*].User: "10001:10001"` (numeric UID and GID, both >= 10000; a UID alone runs with group 0).',
@@ -139,6 +181,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Privilege escalation lets a compromised process regain root through setuid binaries.',
+    action: {
+      kubernetes: 'set `allowPrivilegeEscalation: false` on every container',
+      ecs: 'keep `Privileged` false and the process non-root; ECS has no per-container no-new-privileges flag in the template',
+    },
     kubernetes: '`containers[*].securityContext.allowPrivilegeEscalation: false` (nil fails the restricted profile).',
     ecs: 'EC2 only: `DockerSecurityOptions: ["no-new-privileges"]`; Fargate has no field and is reported as runtime-managed.',
     externalRules: [
@@ -157,6 +205,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Extra Linux capabilities widen the kernel attack surface of a compromised container.',
+    action: {
+      kubernetes: 'drop `ALL` capabilities and add back only `NET_BIND_SERVICE` if needed',
+      ecs: 'set `LinuxParameters.Capabilities.Drop: [ALL]` in every container definition',
+    },
     kubernetes: '`securityContext.capabilities.drop: ["ALL"]`; `add` may contain only `NET_BIND_SERVICE` (unneeded on ports >= 1024).',
     ecs: '`LinuxParameters.Capabilities.Drop: ["ALL"]`; never add `SYS_PTRACE` (the only capability Fargate can add).',
     externalRules: [
@@ -177,6 +231,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'Without seccomp every system call, including the rarely used ones kernel exploits need, is reachable.',
+    action: {
+      kubernetes: 'set `seccompProfile.type: RuntimeDefault` on the pod or every container',
+      ecs: 'nothing in the template: Fargate applies its default seccomp profile; on EC2 keep the Docker default profile on the container instances',
+    },
     kubernetes: '`seccompProfile.type: RuntimeDefault` (or `Localhost`) for every container, set explicitly on the pod or the container '
       + '(absence fails the restricted profile; a container\'s `Unconfined` overrides the pod).',
     ecs: 'Environment: there is no seccomp field, the runtime default profile applies (runtime-managed); '
@@ -198,6 +258,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)', 'Art. 15(4)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.MEDIUM,
+    severityRationale: 'A writable root filesystem lets an attacker persist tools; the harm stays inside the container.',
+    action: {
+      kubernetes: 'set `readOnlyRootFilesystem: true` and mount `emptyDir` volumes for the paths that must be written',
+      ecs: 'set `ReadonlyRootFilesystem: true` and mount volumes for the paths that must be written',
+    },
     kubernetes: '`securityContext.readOnlyRootFilesystem: true` plus `emptyDir` mounts (with `sizeLimit`) at `/tmp` and the model cache.',
     ecs: '`ReadonlyRootFilesystem: true` with task `Volumes` (ephemeral bind mounts) and container `MountPoints`.',
     externalRules: [
@@ -216,6 +282,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.CRITICAL,
+    severityRationale: 'A privileged container has full access to the host: its compromise is the node\'s.',
+    action: {
+      kubernetes: 'remove `privileged: true` from every container',
+      ecs: 'remove `Privileged: true` from every container definition',
+    },
     kubernetes: '`securityContext.privileged` absent or `false` on every container.',
     ecs: '`ContainerDefinitions[*].Privileged` absent or `false` (Fargate does not support it).',
     externalRules: [
@@ -235,6 +307,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.CRITICAL,
+    severityRationale: 'Host namespaces, host paths and host ports break the container boundary and expose the node.',
+    action: {
+      kubernetes: 'remove `hostNetwork`, `hostPID`, `hostIPC`, `hostPath` volumes and `hostPort`',
+      ecs: 'use `NetworkMode: awsvpc` and no host volumes or host ports',
+    },
     kubernetes: '`hostNetwork`/`hostPID`/`hostIPC` absent or false, no `volumes[*].hostPath`, `ports[*].hostPort` absent or 0, '
       + '`spec.volumes[*]` limited to the restricted list, no `host` in probes or lifecycle handlers.',
     ecs: '`NetworkMode: awsvpc`, no `PidMode`/`IpcMode: host`, no `Volumes[*].Host`; `PortMappings[*].HostPort` absent or equal to `ContainerPort`.',
@@ -265,6 +343,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'An automounted token or broad role lets a compromised workload act on the cluster or account.',
+    action: {
+      kubernetes: 'set `automountServiceAccountToken: false` or bind the service account to a minimal role',
+      ecs: 'give the task role only the actions the workload needs, with no wildcards',
+    },
     kubernetes: 'A dedicated `serviceAccountName` (not `default`) with `automountServiceAccountToken: false` on the PodSpec, or on that '
       + 'ServiceAccount in the same output; our constructs set both.',
     ecs: 'A scoped `TaskRoleArn` (model bucket prefix and log group, no `*` actions), or none; `ExecutionRoleArn` kept separate.',
@@ -284,6 +368,12 @@ export const WORKLOAD_CONTROLS: ControlDefinition[] = [
     articles: ['Art. 15(5)'],
     practice: 'containerization',
     scope: ControlScope.ALL,
+    severity: ControlSeverity.HIGH,
+    severityRationale: 'A credential in plain text is readable by anyone who can read the manifest, template or image.',
+    action: {
+      kubernetes: 'move credentials into a Secret (`valueFrom.secretKeyRef`) and out of env values and the image',
+      ecs: 'move credentials into Secrets Manager or SSM (`Secrets`) and out of `Environment` and the image',
+    },
     kubernetes: 'Secrets come from a read-only `volumes[*].secret` or `env[*].valueFrom.secretKeyRef`; no literal `env[*].value` holds a credential.',
     ecs: '`Secrets: [{Name, ValueFrom}]` (Secrets Manager/SSM ARN) and `LogConfiguration.SecretOptions`; no secret in `Environment`.',
     externalRules: [

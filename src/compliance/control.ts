@@ -39,6 +39,35 @@ export enum ControlFamily {
 }
 
 /**
+ * How much harm a failure of a control allows, used to sort reports and by `check --fail-on`.
+ */
+export enum ControlSeverity {
+  /** Privileged or host access: a failure hands the node (and every workload on it) to whoever controls the container. */
+  CRITICAL = 'critical',
+  /** Isolation, credentials and supply-chain identity: a failure makes a compromise of the workload much easier or invisible. */
+  HIGH = 'high',
+  /** Robustness and record keeping: a failure degrades availability, limits or the evidence an auditor relies on. */
+  MEDIUM = 'medium',
+  /** Metadata and hygiene: a failure makes the workload harder to trace but opens no attack path by itself. */
+  LOW = 'low',
+}
+
+/**
+ * The concrete step a person takes for a control the output cannot prove (`external`, `unverified`), per backend.
+ */
+export interface ControlAction {
+  /**
+   * The step for Kubernetes workloads.
+   */
+  readonly kubernetes: string;
+
+  /**
+   * The step for ECS workloads.
+   */
+  readonly ecs: string;
+}
+
+/**
  * A reference to a rule of an external standard or tool that asks for the same as a control.
  */
 export interface ExternalRule {
@@ -114,6 +143,21 @@ export interface ControlDefinition {
    * Which kinds of workload the control applies to.
    */
   readonly scope: ControlScope;
+
+  /**
+   * How much harm a failure of the control allows; reports sort by it and `check --fail-on` filters on it.
+   */
+  readonly severity: ControlSeverity;
+
+  /**
+   * Why the control has its severity, in one line.
+   */
+  readonly severityRationale: string;
+
+  /**
+   * What to do when the control is `external` or `unverified`, per backend (listed in the report's Actions).
+   */
+  readonly action: ControlAction;
 
   /**
    * How the Kubernetes backend meets the control (the fields it renders, or why it is an environment concern).

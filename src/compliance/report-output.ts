@@ -4,7 +4,9 @@ import { IConstruct } from 'constructs';
 import { ControlCatalogue } from './catalogue';
 import { COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import type { ComplianceReport } from './compliance-report';
+import { ControlSeverity } from './control';
 import { ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
+import { SEVERITY_ORDER, bySeverity, severityRank, waiverHint } from './report-people';
 
 /** The file name of the JSON report in the app's output directory. */
 export const REPORT_JSON_FILE = 'compliance-report.json';
@@ -165,21 +167,30 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
 }
 
 /**
- * One readable line per violated control, in the report's canonical order:
- * `<path>: <control> <title> violated: <evidence>; add a waiver { control: '<ID>', reason: '...' } or fix the field`.
+ * One readable line per failing (violated or unverified) control, most severe first (then workload, then catalogue order):
+ * `<path>: <control> <title> [<severity>] <status>: <evidence>; fix the field or <waiver hint>`, the waiver hint written in
+ * the syntax of the workload's input (see `waiverHint`), left out where no waiver can be given.
  *
+ * @param minimumSeverity only controls of at least this severity
  * @internal
  */
-export function violationMessages(report: ComplianceReport): string[] {
-  return report.failures().map((v) => {
-    const title = ControlCatalogue.find(v.control)?.title ?? '';
-    const evidence = v.evidence.length > 0 ? v.evidence.join(' | ') : '(no evidence recorded)';
-    const fix = v.status === ControlStatus.UNVERIFIED
-      ? 'make the field literal so that it can be checked, or add a waiver'
-      : 'fix the field';
-    return `${v.path}: ${v.control}${title ? ` ${title}` : ''} ${v.status}: ${evidence}; `
-      + `add a waiver { control: '${v.control}', reason: '...' } or ${fix}`;
-  });
+export function violationMessages(report: ComplianceReport, minimumSeverity?: ControlSeverity): string[] {
+  const workloads = new Map((report.toJson() as { workloads: WorkloadReport[] }).workloads.map((w) => [w.path, w]));
+  const inApp = report._app !== undefined;
+  const limit = minimumSeverity === undefined ? SEVERITY_ORDER.length : SEVERITY_ORDER.indexOf(minimumSeverity);
+  return report.failures()
+    .filter((v) => severityRank(v.control) <= limit)
+    .map((v) => ({ ...v, id: v.control }))
+    .sort(bySeverity)
+    .map((v) => {
+      const control = ControlCatalogue.find(v.control);
+      const evidence = v.evidence.length > 0 ? v.evidence.join(' | ') : '(no evidence recorded)';
+      const fix = v.status === ControlStatus.UNVERIFIED ? 'make the field literal so that it can be checked' : 'fix the field';
+      const workload = workloads.get(v.path);
+      const hint = workload ? waiverHint(workload, v.control, inApp) : undefined;
+      return `${v.path}: ${v.control}${control ? ` ${control.title} [${control.severity}]` : ''} ${v.status}: ${evidence}; `
+        + `${fix}${hint ? ` or ${hint}` : ''}`;
+    });
 }
 
 /**

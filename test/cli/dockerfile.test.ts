@@ -40,8 +40,8 @@ describe('a compliant multi-stage Dockerfile', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('reading 1 file\n');
     expect(r.stdout).toMatch(new RegExp(`^WORKLOAD +KIND +BACKEND +VIOLATED +WAIVED +MET +EXTERNAL\n${GOOD} +Dockerfile +image +0 +0 +5 +0\n`));
-    expect(r.stdout).toContain('No violated controls.');
-    expect(r.stderr).toContain('1 workloads in 1 files (0 other objects skipped): 0 violated controls in 0 workloads, 0 input problems');
+    expect(r.stdout).toContain('No violated or unverified controls.');
+    expect(r.stderr).toContain('1 workloads in 1 files (0 other objects skipped): 0 failing (violated or unverified) control results in 0 workloads (33 controls in the catalogue), 0 input problems');
 
     const text = fs.readFileSync(path.join(out, 'compliance-report.json'), 'utf-8');
     const json = JSON.parse(text);
@@ -114,7 +114,7 @@ describe('Dockerfiles that break controls', () => {
     const r = await runCli(['check', '--enforce', '-o', out, BAD]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`\n${BAD} +Dockerfile +image +5 +0 +0 +0\n`));
-    expect(r.stdout).toContain(`${BAD}: IMG-2 No \`:latest\` and no untagged references violated: Dockerfile:5 FROM nginx:latest uses the tag latest;`);
+    expect(r.stdout).toContain(`${BAD}: IMG-2 No \`:latest\` and no untagged references [medium] violated: Dockerfile:5 FROM nginx:latest uses the tag latest;`);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'compliance-report.json'), 'utf-8'));
     const controls = Object.fromEntries(json.workloads[0].controls.map((c: any) => [c.id, c]));
     expect(status(controls)).toEqual({ 'IMG-1': 'violated', 'IMG-2': 'violated', 'IMG-4': 'violated', 'SEC-1': 'violated', 'SEC-9': 'violated' });
@@ -273,7 +273,7 @@ describe('waivers in Dockerfile comments', () => {
     fs.writeFileSync(file, `${all.join('\n')}\n${bad()}`);
     const r = await runCli(['check', '--enforce', '-o', out, file]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(': 0 violated controls in 0 workloads');
+    expect(r.stderr).toContain(': 0 failing (violated or unverified) control results in 0 workloads');
     expect(fs.readFileSync(path.join(out, 'compliance-report.md'), 'utf-8')).toContain('waiver: accepted for the demo');
   });
 

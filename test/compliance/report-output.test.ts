@@ -31,12 +31,13 @@ function root(context?: Record<string, unknown>): Construct {
   return r;
 }
 
-test('violationMessages: one line per violation, in canonical order, with title, evidence and the waiver hint', () => {
+test('violationMessages: one line per violation, most severe first, with title, severity, evidence and the annotation hint', () => {
+  const hint = (id: string) => `compliance.cdk-compliant-ml.io/waivers: '[{"control":"${id}","reason":"..."}]' to the workload's metadata`;
   expect(violationMessages(ComplianceReport.fromWorkloads([bad, clean]))).toEqual([
-    'legacy/web: IMG-2 No `:latest` and no untagged references violated: Deployment web image="nginx:latest"; '
-      + 'add a waiver { control: \'IMG-2\', reason: \'...\' } or fix the field',
-    'legacy/web: SEC-1 Runs as non-root with a non-zero UID/GID >= 10000 violated: Deployment web a=1 | Deployment web b=2; '
-      + 'add a waiver { control: \'SEC-1\', reason: \'...\' } or fix the field',
+    'legacy/web: SEC-1 Runs as non-root with a non-zero UID/GID >= 10000 [high] violated: Deployment web a=1 | Deployment web b=2; '
+      + `fix the field or add the annotation ${hint('SEC-1')}`,
+    'legacy/web: IMG-2 No `:latest` and no untagged references [medium] violated: Deployment web image="nginx:latest"; '
+      + `fix the field or add the annotation ${hint('IMG-2')}`,
   ]);
   expect(violationMessages(ComplianceReport.fromWorkloads([clean]))).toEqual([]);
 });
@@ -99,10 +100,10 @@ test('modeErrors: errors in ENFORCE, stderr warnings (and no error) in REPORT', 
 
 test('Markdown: a violations table only when something is violated, and a legend of the controls used', () => {
   const withViolations = ComplianceReport.fromWorkloads([bad, clean]).toMarkdown();
-  expect(withViolations).toContain('## Violations\n\n| workload | control | title | evidence |\n|---|---|---|---|\n'
-    + '| legacy/web | IMG-2 | No `:latest` and no untagged references | Deployment web image="nginx:latest" |\n'
-    + '| legacy/web | SEC-1 | Runs as non-root with a non-zero UID/GID >= 10000 | Deployment web a=1<br>Deployment web b=2 |\n');
-  expect(withViolations).toContain('## Controls\n\n| control | title | articles |\n|---|---|---|\n| IMG-1 |');
+  expect(withViolations).toContain('## Violations\n\nMost severe first.\n\n| severity | workload | control | title | evidence |\n|---|---|---|---|---|\n'
+    + '| high | legacy/web | SEC-1 | Runs as non-root with a non-zero UID/GID >= 10000 | Deployment web a=1<br>Deployment web b=2 |\n'
+    + '| medium | legacy/web | IMG-2 | No `:latest` and no untagged references | Deployment web image="nginx:latest" |\n');
+  expect(withViolations).toContain('## Controls\n\n| control | title | severity | articles |\n|---|---|---|---|\n| IMG-1 |');
   const none = ComplianceReport.fromWorkloads([clean]).toMarkdown();
   expect(none).not.toContain('## Violations');
   expect(none.split('## Controls')[1]).not.toContain('SEC-1');

@@ -87,8 +87,8 @@ test('violations lists every violated control with its evidence', () => {
 test('Markdown has a table per workload with control, status, articles, evidence and escaped pipes', () => {
   const md = ComplianceReport.fromWorkloads([workloadB]).toMarkdown();
   expect(md).toContain('## fraud/scorer');
-  expect(md).toContain('| control | status | articles | evidence |');
-  expect(md).toContain('| SEC-1 | enforced | Art. 15(5) | Deployment x spec.template.spec.securityContext.runAsNonRoot=true |');
+  expect(md).toContain('| control | title | severity | status | articles | evidence |');
+  expect(md).toContain('| SEC-1 | Runs as non-root with a non-zero UID/GID >= 10000 | high | enforced | Art. 15(5) | Deployment x spec.template.spec.securityContext.runAsNonRoot=true |');
   expect(md).toContain('waiver: one GPU \\| in dev (expires 2027-01-01)');
   expect(md).toContain('| waived | 1 |');
 });

@@ -44,7 +44,7 @@ describe('the report of an aws-cdk app', () => {
     });
     const md = fs.readFileSync(path.join(outdir, 'compliance-report.md'), 'utf-8');
     expect(md).toContain('## FraudServing/Scorer');
-    expect(md).toMatch(/\| IMG-2 \| violated \| Art\. 15\(1\), Art\. 15\(4\) \| TaskDefinition Legacy\w+ ContainerDefinitions\[0\]\.Image="nginx:latest" \|/);
+    expect(md).toMatch(/\| IMG-2 \| No `:latest` and no untagged references \| medium \| violated \| Art\. 15\(1\), Art\. 15\(4\) \| TaskDefinition Legacy\w+ ContainerDefinitions\[0\]\.Image="nginx:latest" \|/);
     expect(md).toContain('| AwsSolutions-ECS2 | FraudServing/Scorer/TaskDefinition |');
   });
 

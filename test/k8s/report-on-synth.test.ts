@@ -85,14 +85,14 @@ describe('files written on synth', () => {
     app.synth();
     const md = read(app.outdir, 'compliance-report.md');
     expect(md.startsWith('# Compliance report\n')).toBe(true);
-    expect(md).toContain('| status | controls |');
+    expect(md).toContain('| status | control results |');
     expect(md).toContain('## Violations');
     expect(md).toContain('| legacy/nginx | IMG-2 | No `:latest` and no untagged references | Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest) |');
     expect(md).toContain('## fraud/scorer\n\n- kind: CompliantModelService\n- backend: kubernetes\n');
-    expect(md).toContain('| control | status | articles | evidence |');
-    expect(md).toMatch(/\| SEC-1 \| enforced \| Art\. 15\(5\) \| Deployment fraud-scorer-\w+ spec\.template\.spec\.initContainers\[0\]\.securityContext/);
-    expect(md).toContain('## Controls\n\n| control | title | articles |');
-    const violationRows = md.split('## Violations')[1].split('\n## ')[0].split('\n').filter((l) => l.startsWith('| legacy/'));
+    expect(md).toContain('| control | title | severity | status | articles | evidence |');
+    expect(md).toMatch(/\| SEC-1 \| [^|]+ \| high \| enforced \| Art\. 15\(5\) \| Deployment fraud-scorer-\w+ spec\.template\.spec\.initContainers\[0\]\.securityContext/);
+    expect(md).toContain('## Controls\n\n| control | title | severity | articles |');
+    const violationRows = md.split('## Violations')[1].split('\n## ')[0].split('\n').filter((l) => /^\| \w+ \| legacy\//.test(l));
     expect(violationRows.length).toBe(ComplianceReport.of(app).violations().length);
   });
 });
@@ -106,8 +106,9 @@ describe('modes', () => {
     expect(expected.length).toBeGreaterThan(20);
     const lines = warnings();
     expect(lines.length).toBe(expected.length);
-    expect(lines).toContain(`${WARNING} legacy/nginx: IMG-2 No \`:latest\` and no untagged references violated: `
-      + 'Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest); add a waiver { control: \'IMG-2\', reason: \'...\' } or fix the field\n');
+    expect(lines).toContain(`${WARNING} legacy/nginx: IMG-2 No \`:latest\` and no untagged references [medium] violated: `
+      + 'Deployment nginx spec.template.spec.containers[0].image="nginx:latest" (tag latest); fix the field or add the annotation '
+      + 'compliance.cdk-compliant-ml.io/waivers: \'[{"control":"IMG-2","reason":"..."}]\' to the workload\'s metadata\n');
     expect(lines.some((l) => l.includes('fraud/'))).toBe(false);
   });
 
@@ -123,7 +124,7 @@ describe('modes', () => {
       message = (e as Error).message;
     }
     expect(message).toMatch(/^Validation failed with the following errors:/);
-    const listed = message.split('\n').filter((l) => l.includes('add a waiver'));
+    const listed = message.split('\n').filter((l) => / (violated|unverified): /.test(l) && l.includes(' or add '));
     expect(listed.length).toBe(violations.length);
     for (const v of violations) {
       expect(listed.some((l) => l.includes(`${v.path}: ${v.control} `))).toBe(true);
