@@ -109,7 +109,8 @@ project.addTask('examples', {
 project.addTask('package:test', {
   description: 'Pack the library (unless dist/js is up to date), install the tarball into fresh consumer projects and synthesize '
     + 'there: both backends from the root, a cdk8s-only consumer (no aws-cdk-lib, cdk-compliant-ml/k8s, the README TypeScript setup), '
-    + 'an aws-cdk-only consumer (no cdk8s, cdk-compliant-ml/ecs)',
+    + 'an aws-cdk-only consumer (no cdk8s, cdk-compliant-ml/ecs), and the README\'s smallest apps through cdk synth, cdk8s synth, '
+    + 'ts-node and node',
   exec: 'ts-node --transpile-only scripts/package-test.ts',
   receiveArgs: true,
 });

@@ -184,6 +184,8 @@ function runCli(dir: string): void {
 /** The README's TypeScript setup (Install section), exactly: the versions and the tsconfig.json. */
 const TS_SETUP = { 'typescript': '~5.9', 'ts-node': '10.9.2', '@types/node': '20' };
 const TS_CONFIG = { compilerOptions: { target: 'ES2022', module: 'node16', strict: true, skipLibCheck: true } };
+/** The cdk8s CLI the README's `cdk8s synth` run uses (BUILD-NOTES G22: works on Node 20, `--no-check-upgrade` keeps it offline). */
+const CDK8S_CLI = '2.207.60';
 
 function npmInstall(dir: string): void {
   const offline = process.argv.includes('--online') ? [] : ['--prefer-offline'];
@@ -260,6 +262,73 @@ function awsCdkOnly(tgz: string): void {
   }
 }
 
+/**
+ * The README's smallest app per construct (the four `ts` blocks of "The smallest app per construct"), taken from the README
+ * that ships in the tarball, exactly as a user copies them.
+ */
+function readmeApps(): Array<{ name: string; backend: 'k8s' | 'ecs'; code: string }> {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const section = readme.slice(readme.indexOf('## The smallest app per construct'), readme.indexOf('## Reference architectures'));
+  const blocks = [...section.matchAll(/^### (Kubernetes|Amazon ECS): `(k8s|ecs)\.(\w+)`\n[\s\S]*?```ts\n([\s\S]*?)```/gm)];
+  if (blocks.length !== 4) {
+    throw new Error(`README: expected 4 smallest apps, found ${blocks.length}`);
+  }
+  return blocks.map((m) => ({ name: `${m[2]}-${m[3]}`, backend: m[2] as 'k8s' | 'ecs', code: m[4] }));
+}
+
+/**
+ * Every smallest app of the README, run the ways the README says to run them: `cdk8s synth` with a cdk8s.yaml and
+ * `cdk synth` with a cdk.json (both through ts-node, as the examples' files do), `npx ts-node main.ts`, and plain `node` on
+ * the JavaScript tsc emits. Each run must write the manifests or templates and the compliance report into the folder the
+ * README names (dist/ or cdk.out/), with no AWS credentials and no network.
+ */
+function readmeRunModes(tgz: string): void {
+  const ours = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const dir = consumerProject(tgz, PEERS, { ...TS_SETUP, 'aws-cdk': ours.devDependencies['aws-cdk'], 'cdk8s-cli': CDK8S_CLI }, false);
+  try {
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TS_CONFIG, null, 2));
+    npmInstall(dir);
+    for (const app of readmeApps()) {
+      const appDir = path.join(dir, app.name);
+      fs.mkdirSync(appDir);
+      fs.writeFileSync(path.join(appDir, 'main.ts'), app.code);
+      const output = app.backend === 'k8s' ? 'dist' : 'cdk.out';
+      const expectOutput = (mode: string) => {
+        const report = path.join(appDir, output, 'compliance-report.json');
+        const written = fs.existsSync(path.join(appDir, output)) ? fs.readdirSync(path.join(appDir, output)) : [];
+        const workload = written.some((f) => (app.backend === 'k8s' ? /\.k8s\.yaml$/ : /\.template\.json$/).test(f));
+        if (!fs.existsSync(report) || !workload) {
+          throw new Error(`README ${app.name} (${mode}): ${output}/ holds ${JSON.stringify(written)}, no report or no ${app.backend === 'k8s' ? 'manifest' : 'template'}`);
+        }
+        if (JSON.parse(fs.readFileSync(report, 'utf-8')).summary.violated !== 0) {
+          throw new Error(`README ${app.name} (${mode}): violated controls in the report`);
+        }
+        fs.rmSync(path.join(appDir, output), { recursive: true, force: true });
+      };
+      if (app.backend === 'k8s') {
+        fs.writeFileSync(path.join(appDir, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node --transpile-only main.ts\n');
+        step(`README ${app.name}: npx cdk8s synth`, () => sh('npx', ['cdk8s', 'synth', '--no-check-upgrade'], appDir, { CDK8S_CHECK_UPGRADE: 'false' }));
+      } else {
+        fs.writeFileSync(path.join(appDir, 'cdk.json'), JSON.stringify({
+          app: 'npx ts-node --transpile-only main.ts', notices: false, versionReporting: false, context: { 'cli-telemetry': false },
+        }, null, 2));
+        step(`README ${app.name}: npx cdk synth`, () => sh('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir, { CDK_DISABLE_CLI_TELEMETRY: 'true' }));
+      }
+      expectOutput(app.backend === 'k8s' ? 'cdk8s synth' : 'cdk synth');
+      step(`README ${app.name}: npx ts-node main.ts`, () => sh('npx', ['ts-node', 'main.ts'], appDir));
+      expectOutput('ts-node');
+      step(`README ${app.name}: tsc main.ts, then node main.js`, () => {
+        // the README's tsconfig settings, given on the command line (tsc ignores tsconfig.json when files are named)
+        sh('npx', ['tsc', '--target', 'ES2022', '--module', 'node16', '--strict', '--skipLibCheck', 'main.ts'], appDir);
+        return sh(process.execPath, ['main.js'], appDir);
+      });
+      expectOutput('node');
+    }
+  } finally {
+    cleanUp(dir);
+  }
+}
+
 function cleanUp(dir: string): void {
   if (process.argv.includes('--keep')) {
     console.log(`package:test: kept the consumer project in ${dir}`);
@@ -287,6 +356,7 @@ function main(): void {
   }
   cdk8sOnly(tgz);
   awsCdkOnly(tgz);
+  readmeRunModes(tgz);
   console.log(`package:test: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
