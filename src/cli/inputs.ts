@@ -5,6 +5,7 @@ import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllD
 import { ASSEMBLY_MANIFEST, assemblyTemplates, isCloudAssembly } from './cloud-assembly';
 import { DockerfileInput, isDockerfileName, looksLikeDockerfile } from './dockerfile';
 import { isKustomization, kustomizationInput, UnrenderedInput, unrenderedInput } from './unrendered-inputs';
+import { compareCodeUnits } from '../core/ordering';
 
 /**
  * Reading the inputs of `check`: files and directories of Kubernetes YAML/JSON and CloudFormation JSON/YAML, split into
@@ -102,7 +103,7 @@ export function expandPaths(paths: string[]): { files: string[]; problems: Input
       return;
     }
     seenDirs.add(real);
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareCodeUnits(a.name, b.name))) {
       const full = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) {

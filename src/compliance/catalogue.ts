@@ -57,7 +57,7 @@ export class ControlCatalogue {
    * @param scope `ControlScope.SERVICE` or `ControlScope.JOB` (`ALL` returns every control)
    */
   public static forScope(scope: ControlScope): ControlDefinition[] {
-    return ALL.filter((c) => scope === ControlScope.ALL || c.scope === ControlScope.ALL || c.scope === scope).map(copy);
+    return ALL.filter((c) => appliesTo(c, scope)).map(copy);
   }
 
   /**
@@ -70,6 +70,11 @@ export class ControlCatalogue {
   }
 
   private constructor() {}
+}
+
+/** True when a control applies to a kind of workload (`ALL` as the kind: every control). */
+function appliesTo(control: ControlDefinition, scope: ControlScope): boolean {
+  return scope === ControlScope.ALL || control.scope === ControlScope.ALL || control.scope === scope;
 }
 
 function copy(c: ControlDefinition): ControlDefinition {
@@ -87,7 +92,7 @@ function copy(c: ControlDefinition): ControlDefinition {
  * @internal
  */
 export function applicableControlIds(scope: ControlScope): string[] {
-  return ALL.filter((c) => scope === ControlScope.ALL || c.scope === ControlScope.ALL || c.scope === scope).map((c) => c.id);
+  return ALL.filter((c) => appliesTo(c, scope)).map((c) => c.id);
 }
 
 /**

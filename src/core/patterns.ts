@@ -6,13 +6,6 @@
 export const DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 /**
- * Environment variable names that suggest a credential (SEC-9): such a variable must not carry a literal value.
- *
- * @internal
- */
-export const SECRET_ENV_NAME_PATTERN = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
-
-/**
  * The text after the last `@` of an image reference as rendered in a manifest or template (token parts flattened), or
  * undefined when there is none. Unlike `ImageReference.fromString`, it never throws: checkers read any output.
  *
