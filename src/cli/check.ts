@@ -14,6 +14,7 @@ import { TemplateView } from '../ecs/checks/template';
 import { isPodTemplateKind } from '../k8s/checks/foreign';
 import { Manifest, podSpecPath } from '../k8s/checks/manifest';
 import { K8sObjectIndex } from '../k8s/checks/object-index';
+import { apiGroup } from '../k8s/checks/profile';
 import { WAIVERS_ANNOTATION } from '../k8s/metadata';
 import { manifestObjectWorkloads } from '../k8s/validation-plugin';
 
@@ -305,7 +306,7 @@ function manifestProblem(obj: any): { field: Array<string | number>; message: st
       return { field: obj[field] === undefined ? [] : [field], message: `missing field ${field}: every Kubernetes object needs apiVersion and kind` };
     }
   }
-  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  const group = apiGroup(obj.apiVersion);
   const known = BUILT_IN_KINDS[group];
   if (known && !known.includes(obj.kind)) {
     const where = group === '' ? 'the core API group (apiVersion v1)' : `the API group ${group}`;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Manifest, PodView, selects } from './manifest';
-import { apiGroup, K8sObjectIndex } from './object-index';
+import { K8sObjectIndex } from './object-index';
+import { apiGroup } from './profile';
 import { Finding, verdict } from '../../compliance/finding';
 import { ControlStatus } from '../../compliance/report-model';
 

@@ -9,6 +9,7 @@ import { Backend, NotEvaluatedObject, WorkloadReport } from '../../compliance/re
 import { OutputWaivers, readAnnotationWaivers } from '../../core/output-waivers';
 import { Waiver } from '../../core/waiver';
 import { WAIVERS_ANNOTATION } from '../metadata';
+import { apiGroup } from './profile';
 
 /** The API groups of the built-in kinds with a pod template ('' is the core group); a CRD that reuses a kind name is not one. */
 const WORKLOAD_GROUPS: Record<string, string[]> = {
@@ -34,7 +35,7 @@ export function isPodTemplateKind(apiVersion: unknown, kind: unknown): boolean {
   if (typeof kind !== 'string' || typeof apiVersion !== 'string' || podSpecPath(kind) === undefined) {
     return false;
   }
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const group = apiGroup(apiVersion);
   return (WORKLOAD_GROUPS[kind] ?? []).includes(group);
 }
 

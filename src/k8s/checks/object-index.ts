@@ -1,11 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Manifest, selects } from './manifest';
+import { apiGroup } from './profile';
 
-/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ''). @internal */
-export function apiGroup(apiVersion: unknown): string {
-  const v = String(apiVersion ?? '');
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-}
 
 /** The namespace key of an object: its `metadata.namespace`, or '' when unset (the namespace of the apply context). @internal */
 export function namespaceOf(obj: Manifest): string {

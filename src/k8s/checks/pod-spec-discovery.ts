@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { isPodTemplateKind, workloadScope } from './foreign';
 import { Manifest, PodOwner, podSpecPath } from './manifest';
-import { apiGroup } from './object-index';
 import { isPodSpec, jsonPath, kindLocations, PodSpecLocation } from './pod-spec-locations';
+import { apiGroup } from './profile';
 import { ControlScope } from '../../compliance/control';
 
 /** How deep the generic fallback looks for pod specs inside an unknown kind's spec. */

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Manifest } from './manifest';
+import { apiGroup } from './profile';
 import { ControlScope } from '../../compliance/control';
 
 /**
@@ -290,7 +291,6 @@ function podSpecAt(obj: Manifest, segments: string[], suffix: string): Located {
 
 /** The entry of the table for an object's API group and kind. @internal */
 export function kindLocations(apiVersion: unknown, kind: unknown): KindLocations | undefined {
-  const v = String(apiVersion ?? '');
-  const group = v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
+  const group = apiGroup(apiVersion);
   return POD_SPEC_LOCATIONS[`${group}/${String(kind)}`];
 }

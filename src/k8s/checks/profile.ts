@@ -56,8 +56,8 @@ const KIND_PROFILES: Record<string, Record<string, WorkloadProfile>> = {
  *
  * @internal
  */
-export function apiGroupOf(apiVersion: string | undefined): string {
-  const value = apiVersion ?? '';
+export function apiGroup(apiVersion: unknown): string {
+  const value = String(apiVersion ?? '');
   const slash = value.indexOf('/');
   return slash >= 0 ? value.slice(0, slash) : '';
 }
@@ -78,7 +78,7 @@ export function workloadProfile(kind: string | undefined, apiVersion: string | u
   if (byLabel !== undefined) {
     return byLabel;
   }
-  const group = apiGroupOf(apiVersion);
+  const group = apiGroup(apiVersion);
   if (group === 'ray.io' && kind === 'RayCluster') {
     return WorkloadProfile.TRAINING;
   }

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PodView, selects } from './manifest';
-import { apiGroup, K8sObjectIndex, namespaceOf } from './object-index';
+import { K8sObjectIndex, namespaceOf } from './object-index';
+import { apiGroup } from './profile';
 
 /**
  * Whether a signature policy applies to the pods of a workload: `yes`, `no`, or `unknown` (the output lacks what decides it,
