@@ -1,4 +1,4 @@
-import { ModelMetadata } from '../core/provenance';
+import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 
 /**
@@ -120,6 +120,34 @@ export interface AcknowledgedRule {
 }
 
 /**
+ * A pinned input of a workload (the model weights, a dataset) as the output shows it (control MOD-1).
+ */
+export interface ArtifactReport {
+  /**
+   * Where the artifact comes from: `oci` (an OCI artifact or modelcar image), `uri` (`s3://`, `gs://`, `https://`) or
+   * `volume-claim` (a Kubernetes PersistentVolumeClaim).
+   */
+  readonly source: string;
+
+  /**
+   * The OCI reference, the URI or the claim name, as written in the output.
+   */
+  readonly reference: string;
+
+  /**
+   * The pinned digest, `sha256:<64 hex>` (of the file, of the manifest of files, or of the OCI manifest).
+   */
+  readonly digest: string;
+
+  /**
+   * The container that fetches and verifies the artifact before the workload's main container starts, when the output has one.
+   *
+   * @default - no verifying container in the output
+   */
+  readonly verifier?: string;
+}
+
+/**
  * The report entry of one workload: what it runs and how every applicable control stands.
  */
 export interface WorkloadReport {
@@ -149,6 +177,27 @@ export interface WorkloadReport {
    * @default - no model recorded
    */
   readonly model?: ModelMetadata;
+
+  /**
+   * The model weights as a pinned input (`modelArtifact` of our constructs, or what the output declares), read from the output.
+   *
+   * @default - no pinned model artifact
+   */
+  readonly modelArtifact?: ArtifactReport;
+
+  /**
+   * The datasets a training job reads, as its provenance in the output records them.
+   *
+   * @default - none recorded
+   */
+  readonly datasets?: DatasetMetadata[];
+
+  /**
+   * The datasets as pinned inputs (`datasetArtifacts` of the training jobs), read from the output.
+   *
+   * @default - none
+   */
+  readonly datasetArtifacts?: ArtifactReport[];
 
   /**
    * The control results, one per applicable control.

@@ -46,6 +46,9 @@ export function canonicalReport(workloads: WorkloadReport[], notEvaluated: NotEv
       backend: w.backend,
       images: [...w.images],
       model: w.model ? prune({ ...w.model }) : undefined,
+      modelArtifact: w.modelArtifact ? prune({ ...w.modelArtifact }) : undefined,
+      datasets: w.datasets?.length ? w.datasets.map((d) => prune({ ...d })) : undefined,
+      datasetArtifacts: w.datasetArtifacts?.length ? w.datasetArtifacts.map((a) => prune({ ...a })) : undefined,
       controls: sortControls(w.controls).map((c) => prune({
         id: c.id,
         status: c.status,
