@@ -35,6 +35,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@kubernetes/client-node@0.22.3',
     'aws-cdk@2.1148.1',
     'ts-node@^10.9.2',
+    // Report formats (issue #18) are validated against their published JSON schemas (ajv) and, for SARIF and CycloneDX, by an
+    // independent validator: Microsoft's SARIF multitool and the CycloneDX library's strict JSON validator.
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    '@cyclonedx/cyclonedx-library@^10.3.0',
+    '@microsoft/sarif-multitool@5.7.0',
   ],
   // Offline, reproducible settings (see BUILD-NOTES.md).
   github: false,
