@@ -33,8 +33,9 @@ const ROOT_NAMESPACE = uuidV5(OSCAL_PROPERTY_NS, '6ba7b811-9dad-11d1-80b4-00c04f
  */
 export function uuidV5(name: string, namespace: string = ROOT_NAMESPACE): string {
   const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
+  // RFC 4122 §4.3: the version (5) in the high nibble of octet 6, the variant (10xx) in the high bits of octet 8
+  hash[6] = (hash[6] % 0x10) + 0x50;
+  hash[8] = (hash[8] % 0x40) + 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

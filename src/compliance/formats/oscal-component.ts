@@ -69,8 +69,8 @@ export function renderOscalComponentDefinition(epochSeconds: number = 0): string
   const version = reportGeneratorVersion();
   const document = {
     'component-definition': {
-      'uuid': uuidV5(`component-definition\n${version}`),
-      'metadata': {
+      uuid: uuidV5(`component-definition\n${version}`),
+      metadata: {
         'title': `${REPORT_GENERATOR} control catalogue`,
         'last-modified': oscalDateTime(epochSeconds),
         'version': version,
@@ -78,7 +78,7 @@ export function renderOscalComponentDefinition(epochSeconds: number = 0): string
         'remarks': 'Each control of the catalogue, with the EU AI Act articles it supports, as implemented and judged by each '
           + `backend of ${REPORT_GENERATOR}. Generated from the catalogue; see docs/CONTROLS.md for the rationale of each control.`,
       },
-      'components': COMPONENTS.map((component) => {
+      components: COMPONENTS.map((component) => {
         const requirements = controls.flatMap((c) => {
           const implementation = component.implementation(c);
           return implementation ? [implementedRequirement(component.backend, c, implementation)] : [];

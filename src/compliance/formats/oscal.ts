@@ -120,14 +120,14 @@ function observation(input: ReportFormatInput, w: WorkloadReport, c: ControlResu
     return { ...(at ? { href: `${at.file}#L${at.line}` } : {}), description: line };
   });
   return {
-    'uuid': uuid,
-    'title': `${c.id} on ${w.path}: ${c.status}`,
-    'description': `${c.id} (${ControlCatalogue.find(c.id)?.title ?? c.id}) is ${c.status} on ${w.kind} ${w.path}.`,
-    'props': [prop('control-id', c.id), prop('status', c.status), ...articleProps(c.articles)],
-    'methods': ['EXAMINE'],
-    'subjects': [{ 'subject-uuid': inventoryItemUuid(w), 'type': 'inventory-item', 'title': w.path }],
+    uuid: uuid,
+    title: `${c.id} on ${w.path}: ${c.status}`,
+    description: `${c.id} (${ControlCatalogue.find(c.id)?.title ?? c.id}) is ${c.status} on ${w.kind} ${w.path}.`,
+    props: [prop('control-id', c.id), prop('status', c.status), ...articleProps(c.articles)],
+    methods: ['EXAMINE'],
+    subjects: [{ 'subject-uuid': inventoryItemUuid(w), 'type': 'inventory-item', 'title': w.path }],
     ...(evidence.length > 0 ? { 'relevant-evidence': evidence } : {}),
-    'collected': time,
+    collected: time,
   };
 }
 
@@ -146,7 +146,7 @@ function finding(w: WorkloadReport, c: ControlResult, key: string, observationUu
       ...articleProps(c.articles),
     ],
     'target': {
-      type: 'objective-id',
+      'type': 'objective-id',
       'target-id': c.id,
       'status': { state: 'not-satisfied', reason: violated ? 'fail' : 'other' },
     },

@@ -3,8 +3,8 @@
 // input is `<file>#<Kind>/<name>[/<location>]`, a workload of an app is a construct path, and every evidence line of a
 // Kubernetes checker starts with `<Kind> <name>` of the object it read.
 import { createHash } from 'crypto';
-import { Backend, WorkloadReport } from '../report-model';
 import { compareCodeUnits } from '../../core/ordering';
+import { Backend, WorkloadReport } from '../report-model';
 
 /**
  * A reference to a Kubernetes object (the fields of `corev1.ObjectReference` the report can fill).
