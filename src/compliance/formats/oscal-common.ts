@@ -5,7 +5,7 @@ import { CONTROLS_DOC_URL } from '../report-people';
 /**
  * The OSCAL version both documents declare and are validated against: the newest release whose published JSON schemas
  * (`oscal_component_schema.json`, `oscal_assessment-results_schema.json` of usnistgov/OSCAL v1.2.1) are committed under
- * test/fixtures/schemas/. compliance-trestle 4 reads this version.
+ * test/fixtures/schemas/. compliance-trestle 5.2 (based on OSCAL 1.2.1) imports and validates both documents.
  *
  * @internal
  */
