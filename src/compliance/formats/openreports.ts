@@ -78,13 +78,13 @@ function render(input: ReportFormatInput, flavour: Flavour): string {
   const header = `# ${flavour.apiVersion} ${flavour.namespacedKind}/${flavour.clusterKind} objects written by ${REPORT_GENERATOR} `
     + `${reportGeneratorVersion()} (${input.origin}), one per workload. Apply them to a cluster that has the CRDs installed, apart `
     + 'from the manifests of the app.\n';
-  const documents = canonical.workloads.map((w) => stringify(reportObject(w, flavour, seconds), { lineWidth: 0 }));
+  const documents = canonical.workloads.map((w) => stringify(reportObject(input, w, flavour, seconds), { lineWidth: 0 }));
   return header + documents.map((d) => `---\n${d}`).join('');
 }
 
-function reportObject(workload: WorkloadReport, flavour: Flavour, seconds: number): Record<string, unknown> {
+function reportObject(input: ReportFormatInput, workload: WorkloadReport, flavour: Flavour, seconds: number): Record<string, unknown> {
   const object = kubernetesObjectOf(workload);
-  const results = workload.controls.map((c) => resultOf(workload, c, seconds));
+  const results = workload.controls.map((c) => resultOf(input, workload, c, seconds));
   const summary: Record<PolicyResult, number> = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   results.forEach((r) => summary[r.result]++);
   const namespaced = object?.namespace !== undefined;
@@ -119,7 +119,7 @@ interface Result {
   readonly [field: string]: unknown;
 }
 
-function resultOf(workload: WorkloadReport, control: ControlResult, seconds: number): Result {
+function resultOf(input: ReportFormatInput, workload: WorkloadReport, control: ControlResult, seconds: number): Result {
   const definition = ControlCatalogue.find(control.id);
   const result = POLICY_RESULT_OF_STATUS[control.status];
   const properties: Record<string, string> = {
@@ -130,6 +130,10 @@ function resultOf(workload: WorkloadReport, control: ControlResult, seconds: num
     workloadKind: workload.kind,
     backend: workload.backend,
   };
+  const location = control.evidence.map((line) => input.locate(workload, line)).find((at) => at !== undefined);
+  if (location) {
+    properties.location = `${location.file}:${location.line}`;
+  }
   if (control.waiver) {
     properties.waiverReason = control.waiver.reason;
     if (control.waiver.expires) properties.waiverExpires = control.waiver.expires;

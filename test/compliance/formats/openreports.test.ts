@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { checkReport, inputOf, namespacedApp, WAIVER } from './format-inputs';
 import { ComplianceReport } from '../../../src/compliance/compliance-report';
@@ -109,6 +110,14 @@ describe('the result of each status', () => {
   });
 });
 
+test('the place of the first located evidence line is properties.location', () => {
+  const report = ComplianceReport.fromWorkloads([everyStatus()]);
+  const input = { report, locate: (_w: WorkloadReport, line: string) => (line.includes('second') ? { file: 'web.yaml', line: 9 } : undefined), origin: 'check' as const };
+  const [o] = objectsOf(renderOpenReports(input));
+  expect(o.results.filter((r: any) => r.policy !== 'NET-1').map((r: any) => r.properties.location)).toEqual(Array(7).fill('web.yaml:9'));
+  expect(o.results.find((r: any) => r.policy === 'NET-1').properties.location).toBeUndefined();
+});
+
 describe('workloads without a Kubernetes object', () => {
   test('an ECS or image workload is a ClusterReport without scope; properties name the workload and backend', () => {
     const ecs = everyStatus('Serving/Api', Backend.ECS);
@@ -169,6 +178,23 @@ describe('determinism', () => {
     } finally {
       if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH; else process.env.SOURCE_DATE_EPOCH = saved;
     }
+  });
+
+  test('names: any kind, name and path give a DNS-1123 label of at most 63 characters, the same each time', () => {
+    fc.assert(fc.property(fc.string(), fc.string(), (readable, key) => {
+      const name = dnsLabelFor('cdk-compliant-ml', readable, key);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(dnsLabelFor('cdk-compliant-ml', readable, key)).toBe(name);
+    }));
+  });
+
+  test('a check path FILE#Kind/name[/location] gives that kind and name, whatever the file', () => {
+    const dns = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
+    fc.assert(fc.property(fc.stringMatching(/^[^#]{1,30}$/), fc.constantFrom('Deployment', 'CronJob', 'RayJob'), dns, fc.option(dns), (file, kind, name, location) => {
+      const w = { ...everyStatus(), kind, path: `${file}#${kind}/${name}${location ? `/${location}` : ''}` };
+      expect(kubernetesObjectOf(w)).toMatchObject({ kind, name });
+    }));
   });
 
   test('names: a long object name is cut to a 63-character label, and two paths never share one', () => {
