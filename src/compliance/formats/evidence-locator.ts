@@ -119,7 +119,7 @@ export class EvidenceLocator {
         return { file, line: target.line };
       }
     } else if (target) {
-      const object = this.find(target.kind, target.name, workloadFile);
+      const object = this.find(target.kind, target.name, workloadFile, workload.path);
       const line = object?.lineOf(target.field);
       if (object && line !== undefined) {
         return { file: object.file, line };
@@ -133,10 +133,27 @@ export class EvidenceLocator {
     return workloadFile !== undefined ? { file: workloadFile, line: 1 } : undefined;
   }
 
-  /** The object of that kind and name, preferring one in `file`; CloudFormation evidence names resources by logical ID alone. */
-  private find(kind: string, name: string, file: string | undefined): LocatedObject | undefined {
+  /**
+   * The object of that kind and name (CloudFormation evidence names resources by logical ID alone), preferring one in `file`,
+   * else one in a file named after the workload's chart or stack (`fraud.k8s.yaml`, `0000-fraud.k8s.yaml`,
+   * `FraudServing.template.json` for the path `fraud/...` or `FraudServing/...`), else the first.
+   */
+  private find(kind: string, name: string, file: string | undefined, workloadPath?: string): LocatedObject | undefined {
     const candidates = this.byKindName.get(`${kind}\0${name}`) ?? this.byName.get(name) ?? [];
-    return candidates.find((o) => o.file === file) ?? candidates[0];
+    if (candidates.length <= 1) {
+      return candidates[0];
+    }
+    const inFile = candidates.find((o) => o.file === file);
+    if (inFile || workloadPath === undefined) {
+      return inFile ?? candidates[0];
+    }
+    const top = workloadPath.split('/')[0];
+    const named = (o: LocatedObject) => {
+      const base = path.basename(o.file);
+      const stem = base.slice(0, base.indexOf('.') < 0 ? base.length : base.indexOf('.'));
+      return stem === top || stem.replace(/^\d+-/, '') === top;
+    };
+    return candidates.find(named) ?? candidates[0];
   }
 
   /** The file a workload path names (`FILE#...` of `check`, or a Dockerfile's path), when it is one of the locator's. */
@@ -161,7 +178,7 @@ export class EvidenceLocator {
     for (const control of own ? [] : workload.controls) {
       for (const evidence of control.evidence) {
         const target = parseEvidence(evidence);
-        own = target && 'kind' in target ? this.find(target.kind, target.name, undefined) : undefined;
+        own = target && 'kind' in target ? this.find(target.kind, target.name, undefined, workload.path) : undefined;
         if (own) {
           break;
         }
