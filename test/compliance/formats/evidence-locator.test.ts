@@ -187,7 +187,7 @@ describe('locate() in synthesized files', () => {
     expect(locator.locate(workload('Stage/Stack/Task'), 'TaskDefinition Task Cpu="1"')).toEqual({ file: path.join(outdir, 'assembly-Stage', 'Stack.template.json'), line: 6 });
     // evidence that names no object: the object the workload's other evidence names (a construct path names no file)
     expect(locator.locate(workload('fraud/web', ['Deployment web spec.replicas=1']), 'free text')).toEqual({ file: path.join(outdir, 'fraud.k8s.yaml'), line: 1 });
-    expect(locator.locate(workload('fraud/web'), 'free text')).toBeUndefined();
+    expect(locator.locate(workload('fraud/other'), 'free text')).toBeUndefined();
   });
 
   test('a file below the current directory is named relative to it (the repository root of code scanning)', () => {
