@@ -107,10 +107,14 @@ export function renderSarif(input: ReportFormatInput): string {
   return `${JSON.stringify({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] }, undefined, 2)}\n`;
 }
 
-/** A rule name: the title's words in PascalCase (`Every image is pinned by digest` → `EveryImageIsPinnedByDigest`). */
+/**
+ * A rule name: the title's words in PascalCase, without parentheses, `>=` read as `AtLeast` (`Every image is pinned by digest`
+ * → `EveryImageIsPinnedByDigest`, `>= 2 replicas` → `AtLeast2Replicas`).
+ */
 function ruleName(title: string): string {
-  return title.replace(/\([^)]*\)/g, ' ').split(/[^A-Za-z0-9]+/).filter((w) => w !== '')
-    .map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const name = title.replace(/\([^)]*\)/g, ' ').replace(/>=/g, ' at least ').replace(/<=/g, ' at most ').split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return /^[A-Z]/.test(name) ? name : `Control${name}`;
 }
 
 function sarifRule(control: ControlDefinition): Record<string, unknown> {
