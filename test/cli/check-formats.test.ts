@@ -14,7 +14,9 @@ const IMAGE = `ghcr.io/acme/web:1@sha256:${'a'.repeat(64)}`;
 function plainDeployment(): string {
   const file = path.join(tmpdir(), 'plain.yaml');
   fs.writeFileSync(file, JSON.stringify({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'plain' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'plain' },
     spec: { selector: { matchLabels: { app: 'plain' } }, template: { metadata: { labels: { app: 'plain' } }, spec: { containers: [{ name: 'web', image: IMAGE }] } } },
   }));
   return file;

@@ -185,7 +185,7 @@ describe('an independent validator', () => {
 
   test('fails on a log the schema rejects (the validator is not a no-op)', () => {
     const broken = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ message: {} }] }] });
-    const found = multitoolValidate({ broken })['broken'];
+    const found = multitoolValidate({ broken }).broken;
     expect(found.some((r) => r.level === 'error')).toBe(true);
     expect(validateSarif(JSON.parse(broken)).length).toBeGreaterThan(0);
   });

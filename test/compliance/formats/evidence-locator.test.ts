@@ -12,7 +12,10 @@ import { Backend, WorkloadReport } from '../../../src/compliance/report-model';
 // locate(): the file and line of the field an evidence string names, for check's inputs and for synthesized files.
 
 const workload = (p: string, evidence: string[] = []): WorkloadReport => ({
-  path: p, kind: 'Deployment', backend: Backend.KUBERNETES, images: [],
+  path: p,
+  kind: 'Deployment',
+  backend: Backend.KUBERNETES,
+  images: [],
   controls: [{ id: 'SEC-1', status: 'violated' as any, articles: [], evidence }],
 });
 
@@ -161,9 +164,9 @@ describe('locate() in the inputs of check', () => {
     const workloads = Array.from({ length: 3000 }, (_, i) => workload(`many.yaml#Deployment/d${i}`));
     const lines: number[] = [];
     const started = Date.now();
-    workloads.forEach((w, i) => {
+    workloads.forEach((entry, i) => {
       for (let e = 0; e < 10; e++) {
-        lines.push(locator.locate(w, `Deployment d${i} spec.replicas=1`)!.line);
+        lines.push(locator.locate(entry, `Deployment d${i} spec.replicas=1`)!.line);
       }
     });
     const elapsed = Date.now() - started; // about 0.4 s here; a look-up that scanned the documents would take minutes

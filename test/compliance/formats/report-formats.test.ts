@@ -208,7 +208,8 @@ describe('report.render(format): the format in memory', () => {
     const inMemory = JSON.parse(ComplianceReport.of(app).render(ReportFormat.SARIF));
     app.synth();
     const written = JSON.parse(fs.readFileSync(path.join(outdir, 'compliance-report.sarif'), 'utf-8'));
-    const withoutPlaces = (log: any) => log.runs[0].results.map((r: any) => ({ ...r, locations: r.locations.map((l: any) => l.logicalLocations), relatedLocations: undefined }));
+    const withoutPlaces = (log: any) => log.runs[0].results
+      .map((r: any) => ({ ...r, locations: r.locations.map((l: any) => l.logicalLocations), relatedLocations: undefined }));
     expect(withoutPlaces(inMemory)).toEqual(withoutPlaces(written));
     expect(inMemory.runs[0].tool).toEqual(written.runs[0].tool);
   });

@@ -70,9 +70,12 @@ describe('SARIF: the log and its tool', () => {
     }
   });
 
-  test('security-severity: the control severity in the middle of GitHub\'s band (critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9)', () => {
+  test('security-severity: each severity in GitHub\'s band (critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9)', () => {
     const bands: Record<ControlSeverity, [number, number]> = {
-      [ControlSeverity.CRITICAL]: [9.0001, 10], [ControlSeverity.HIGH]: [7, 8.9], [ControlSeverity.MEDIUM]: [4, 6.9], [ControlSeverity.LOW]: [0.1, 3.9],
+      [ControlSeverity.CRITICAL]: [9.0001, 10],
+      [ControlSeverity.HIGH]: [7, 8.9],
+      [ControlSeverity.MEDIUM]: [4, 6.9],
+      [ControlSeverity.LOW]: [0.1, 3.9],
     };
     for (const [severity, [low, high]] of Object.entries(bands)) {
       const score = Number(SECURITY_SEVERITY[severity as ControlSeverity]);
@@ -104,7 +107,9 @@ describe('SARIF: results', () => {
     expect(waived).toHaveLength(1);
     expect(waived[0]).toMatchObject({ ruleId: 'AVL-1', properties: { status: 'waived' } });
     expect(waived[0].suppressions).toEqual([{
-      kind: 'external', status: 'accepted', justification: 'a one-off debugging pod',
+      kind: 'external',
+      status: 'accepted',
+      justification: 'a one-off debugging pod',
       properties: { source: expect.stringMatching(/^manifest annotation at .*list\.yaml:22$/) },
     }]);
     expect(run().results.filter((r: any) => r.level !== 'note').every((r: any) => r.suppressions === undefined)).toBe(true);
@@ -178,7 +183,10 @@ describe('SARIF: GitHub code scanning limits', () => {
     const critical = ControlCatalogue.controls().find((c) => c.severity === ControlSeverity.CRITICAL)!;
     const low = ControlCatalogue.controls().find((c) => c.severity === ControlSeverity.LOW)!;
     const workloads = Array.from({ length: 13000 }, (_, i) => ({
-      path: `w${String(i).padStart(5, '0')}`, kind: 'Deployment', backend: Backend.KUBERNETES, images: [],
+      path: `w${String(i).padStart(5, '0')}`,
+      kind: 'Deployment',
+      backend: Backend.KUBERNETES,
+      images: [],
       controls: [critical, low].map((c) => ({ id: c.id, status: ControlStatus.VIOLATED, articles: c.articles, evidence: [`Deployment w${i} spec.x=1`] })),
     }));
     const log = JSON.parse(ComplianceReport.fromWorkloads(workloads).render(ReportFormat.SARIF));
