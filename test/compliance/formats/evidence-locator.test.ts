@@ -2,12 +2,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App as CdkApp, Stack } from 'aws-cdk-lib';
+import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import * as fc from 'fast-check';
 import { inputLocator } from '../../../src/cli/input-locator';
 import { parseInput } from '../../../src/cli/inputs';
 import { EvidenceLocator, parseEvidence, parseFieldPath } from '../../../src/compliance/formats/evidence-locator';
 import { synthLocator, writtenSourceFiles } from '../../../src/compliance/formats/synth-locator';
 import { Backend, WorkloadReport } from '../../../src/compliance/report-model';
+import { runCli } from '../../cli/support';
 
 // locate(): the file and line of the field an evidence string names, for check's inputs and for synthesized files.
 
@@ -203,5 +206,23 @@ describe('locate() in synthesized files', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('locate() in a cloud assembly given to check', () => {
+  test('an override in a synthesized stack: the line of the field in cdk.out/<stack>.template.json', async () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cml-locate-cdkout-'));
+    const app = new CdkApp({ outdir });
+    const stack = new Stack(app, 'Legacy');
+    const task = new awsecs.FargateTaskDefinition(stack, 'Task');
+    task.addContainer('web', { image: awsecs.ContainerImage.fromRegistry('nginx:latest'), readonlyRootFilesystem: false });
+    app.synth();
+    const r = await runCli(['check', '--no-report', '--quiet', '--format', 'sarif', outdir]);
+    const results = JSON.parse(r.stdout).runs[0].results;
+    const sec5 = results.find((x: any) => x.ruleId === 'SEC-5');
+    const at = sec5.locations[0].physicalLocation;
+    expect(at.artifactLocation.uri).toBe(`file://${path.join(outdir, 'Legacy.template.json')}`);
+    const line = fs.readFileSync(path.join(outdir, 'Legacy.template.json'), 'utf-8').split('\n')[at.region.startLine - 1];
+    expect(line).toMatch(/^\s+"ReadonlyRootFilesystem": false,?$/);
   });
 });
