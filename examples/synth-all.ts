@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { REPORT_FORMAT_REGISTRY } from '../src/compliance/formats/registry';
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'dist-examples');
@@ -69,10 +70,13 @@ async function synth(name: string): Promise<Result> {
   return { name, tool: `cdk8s app (${config.app})`, outdir, seconds };
 }
 
-/** The synthesized files users look at: manifests, templates and the report (not the cloud-assembly bookkeeping). */
+/** The report files: JSON, Markdown and every format of the registry (the examples enable SARIF and CycloneDX). */
+const REPORT_FILES = new Set(['compliance-report.json', 'compliance-report.md', ...REPORT_FORMAT_REGISTRY.map((f) => f.fileName)]);
+
+/** The synthesized files users look at: manifests, templates and the reports (not the cloud-assembly bookkeeping). */
 function outputs(outdir: string): string[] {
   return fs.readdirSync(outdir)
-    .filter((f) => /\.k8s\.yaml$|\.template\.json$|^compliance-report\.(json|md)$|^policy-validation-report\.json$/.test(f))
+    .filter((f) => /\.k8s\.yaml$|\.template\.json$|^policy-validation-report\.json$/.test(f) || REPORT_FILES.has(f))
     .sort();
 }
 

@@ -1,3 +1,7 @@
 import { createApp } from './app';
+import { ComplianceReport } from '../../src';
+import { EXAMPLE_REPORT_FORMATS } from '../report-formats';
 
-createApp(process.env.CDK_OUTDIR).synth();
+const app = createApp(process.env.CDK_OUTDIR);
+ComplianceReport.setFormats(app, EXAMPLE_REPORT_FORMATS);
+app.synth();

@@ -2,10 +2,12 @@
 import * as path from 'path';
 import { ExitCode, parseArgs, UsageError } from './args';
 import { evaluateDockerfiles } from './dockerfile-checks';
+import { inputLocator } from './input-locator';
 import { expandPaths, InputDocument, InputProblem, readInputs } from './inputs';
 import { CliIo, Progress } from './io';
 import { ControlCatalogue } from '../compliance/catalogue';
 import { ComplianceReport } from '../compliance/compliance-report';
+import { REPORT_FORMAT_REGISTRY } from '../compliance/formats/registry';
 import { ControlStatus, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
 import { REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, violationMessages, writeReportFiles } from '../compliance/report-output';
 import { SEVERITY_ORDER, severityRank } from '../compliance/report-people';
@@ -50,7 +52,9 @@ kustomize build DIR | cdk-compliant-ml check -). A cloud assembly (cdk.out) is r
 stack templates are inputs. Symbolic links are followed, each file once.
 
 Options:
-  --format FORMAT   what to print on stdout: table (default), json or markdown
+  --format FORMAT   what to print on stdout: table (default), json, markdown, or a report format: sarif
+                    (SARIF 2.1.0, the file and line of each field), openreports, policyreport, oscal or cyclonedx
+                    (docs/REPORT.md); the exit code does not depend on the format
   -o, --outdir DIR  where to write ${REPORT_JSON_FILE} and ${REPORT_MARKDOWN_FILE} (default: the current directory)
   --no-report       do not write the report files
   --enforce         exit with code 1 when a control is violated or unverified, or an object was not evaluated
@@ -78,7 +82,7 @@ Exit codes:
   3  some inputs could not be read or were malformed (wins over 1)
 `;
 
-const FORMATS = ['table', 'json', 'markdown'];
+const FORMATS = ['table', 'json', 'markdown', ...REPORT_FORMAT_REGISTRY.map((f) => f.format as string)];
 
 /**
  * The `check` command.
@@ -160,7 +164,13 @@ export function checkCommand(argv: string[], io: CliIo): number {
   if (!args.flags.has('no-report')) {
     writeReportFiles(outdir, report);
   }
-  io.stdout(format === 'json' ? report.toJsonString() : format === 'markdown' ? report.toMarkdown() : renderTable(report));
+  const reportFormat = REPORT_FORMAT_REGISTRY.find((f) => f.format === format);
+  if (reportFormat) {
+    const locator = inputLocator(read.documents, read.dockerfiles);
+    io.stdout(report._render(reportFormat.format, (w, e) => locator.locate(w, e), 'check'));
+  } else {
+    io.stdout(format === 'json' ? report.toJsonString() : format === 'markdown' ? report.toMarkdown() : renderTable(report));
+  }
 
   const violations = report.failures();
   const violatedWorkloads = new Set(violations.map((v) => v.path)).size;

@@ -1,10 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CollectionTag, Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, ScalarTag, visit } from 'yaml';
+import { CollectionTag, Document, isScalar, LineCounter, parseAllDocuments, parseDocument, Scalar, ScalarTag, visit } from 'yaml';
 import { ASSEMBLY_MANIFEST, assemblyTemplates, isCloudAssembly } from './cloud-assembly';
 import { DockerfileInput, isDockerfileName, looksLikeDockerfile } from './dockerfile';
 import { isKustomization, kustomizationInput, UnrenderedInput, unrenderedInput } from './unrendered-inputs';
+import { lineIn } from '../compliance/formats/yaml-lines';
 import { compareCodeUnits } from '../core/ordering';
 
 /**
@@ -271,24 +272,6 @@ function duplicateKeys(doc: Document, lc: LineCounter): Array<{ line?: number; m
     },
   });
   return found;
-}
-
-/** The line of the deepest existing node on `fieldPath` (of its key, for a mapping entry), or of the document. */
-function lineIn(doc: Document, lc: LineCounter, fieldPath: Array<string | number>): number | undefined {
-  for (let n = fieldPath.length; n >= 0; n--) {
-    const parent: any = n <= 1 ? doc.contents : doc.getIn(fieldPath.slice(0, n - 1), true);
-    let node: any = n === 0 ? doc.contents : undefined;
-    if (n > 0 && isMap(parent)) {
-      const pair: any = parent.items.find((p: any) => (isScalar(p.key) ? p.key.value : p.key) === fieldPath[n - 1]);
-      node = pair?.key ?? pair?.value;
-    } else if (n > 0 && isSeq(parent) && typeof fieldPath[n - 1] === 'number') {
-      node = parent.items[fieldPath[n - 1] as number];
-    }
-    if (node && Array.isArray(node.range)) {
-      return lc.linePos(node.range[0]).line;
-    }
-  }
-  return undefined;
 }
 
 /** The offset of the first syntax error of a JSON text (Node's messages do not always give one). */

@@ -1,7 +1,10 @@
 import { IConstruct } from 'constructs';
 import { collectWorkloads, COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
+import type { ReportFormatInput, SourceLocation } from './formats/format-input';
+import { reportFormatEntry } from './formats/registry';
+import { REPORT_FORMATS_CONTEXT, ReportFormat, reportFormatsOf, setReportFormats } from './report-format';
 import { ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
-import { complianceModeOf, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, setComplianceMode } from './report-output';
+import { complianceModeOf, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, setComplianceMode, writeFormatFiles } from './report-output';
 import { canonicalReport, reportJsonChunks, reportMarkdownChunks } from './report-render';
 
 /**
@@ -42,6 +45,29 @@ export class ComplianceReport {
   public static readonly JSON_FILE_NAME: string = REPORT_JSON_FILE;
   /** The name of the Markdown report written into the app's output directory on synth. */
   public static readonly MARKDOWN_FILE_NAME: string = REPORT_MARKDOWN_FILE;
+  /**
+   * The context key that enables report formats on synth: a comma-separated list or a JSON array of `ReportFormat` values,
+   * e.g. `cdk synth -c cdk-compliant-ml:formats=sarif,cyclonedx`.
+   */
+  public static readonly FORMATS_CONTEXT_KEY: string = REPORT_FORMATS_CONTEXT;
+
+  /**
+   * The file name that synthesis writes a format to, in the app's output directory (e.g. `compliance-report.sarif`).
+   *
+   * @param format the format
+   */
+  public static fileNameOf(format: ReportFormat): string {
+    return reportFormatEntry(format).fileName;
+  }
+
+  /**
+   * The media type of a format's file (e.g. `application/sarif+json`), for uploads and HTTP responses.
+   *
+   * @param format the format
+   */
+  public static mediaTypeOf(format: ReportFormat): string {
+    return reportFormatEntry(format).mediaType;
+  }
 
   /**
    * A report over the given workload entries.
@@ -90,6 +116,41 @@ export class ComplianceReport {
   }
 
   /**
+   * Enables report formats for the app that contains `scope`: on synth, each is written beside `compliance-report.json` and
+   * `.md` (`ComplianceReport.fileNameOf(format)` gives the file name). It wins over the context key
+   * `cdk-compliant-ml:formats`; without either, no format is written. An empty list writes none (and removes the files a
+   * previous synth left).
+   *
+   * @param scope any construct of the app
+   * @param formats the formats to write, in any order
+   */
+  public static setFormats(scope: IConstruct, formats: ReportFormat[]): void {
+    setReportFormats(scope, formats);
+  }
+
+  /**
+   * The formats enabled for the app that contains `scope` (set with `setFormats`, else the context key, else none), in the
+   * order of `ReportFormat`.
+   *
+   * Throws when the context key names an unknown format.
+   *
+   * @param scope any construct of the app
+   */
+  public static formatsOf(scope: IConstruct): ReportFormat[] {
+    return reportFormatsOf(scope);
+  }
+
+  /**
+   * Writes the files of the formats enabled for the apps that wrote `compliance-report.json` into `outdir` (see
+   * `writeFormatFiles`).
+   *
+   * @internal
+   */
+  public static _writeFormatFiles(outdir: string, locate: ReportFormatInput['locate']): string[] {
+    return writeFormatFiles(outdir, { locate, origin: 'synth' }, (json) => new ComplianceReport(json.workloads, json.notEvaluated ?? []));
+  }
+
+  /**
    * The workload entries, in the order given.
    */
   public readonly workloads: WorkloadReport[];
@@ -132,6 +193,28 @@ export class ComplianceReport {
    */
   public toMarkdown(): string {
     return [...this._markdownChunks()].join('');
+  }
+
+  /**
+   * The report in a machine-readable format, as the text of its file (the same bytes that synthesis writes, except for the
+   * source locations: an in-memory report has no written files to point into, so SARIF results carry logical locations only).
+   *
+   * Throws while the format's renderer is not available.
+   *
+   * @param format the format
+   */
+  public render(format: ReportFormat): string {
+    return this._render(format, () => undefined, this._app !== undefined ? 'synth' : 'check');
+  }
+
+  /**
+   * `render()` with the evidence located in files (the CLI's inputs, a synthesis's output).
+   *
+   * @internal
+   */
+  public _render(format: ReportFormat, locate: (workload: WorkloadReport, evidence: string) => SourceLocation | undefined,
+    origin: ReportFormatInput['origin']): string {
+    return reportFormatEntry(format).render({ report: this, locate, origin });
   }
 
   /**

@@ -5,6 +5,9 @@ import { ControlCatalogue } from './catalogue';
 import { COMPLIANCE_MODE_CONTEXT, ComplianceMode } from './collector';
 import type { ComplianceReport } from './compliance-report';
 import { ControlSeverity } from './control';
+import type { ReportFormatInput } from './formats/format-input';
+import { REPORT_FORMAT_REGISTRY } from './formats/registry';
+import { ReportFormat } from './report-format';
 import { ControlStatus, NotEvaluatedObject, WorkloadReport } from './report-model';
 import { SEVERITY_ORDER, bySeverity, severityRank, waiverHint } from './report-people';
 
@@ -64,16 +67,57 @@ export function complianceModeOf(scope: IConstruct): ComplianceMode {
  *
  * @internal
  */
-export function writeReportFiles(outdir: string, report: ComplianceReport): void {
+export function writeReportFiles(outdir: string, report: ComplianceReport, formats: ReportFormat[] = []): void {
   fs.mkdirSync(outdir, { recursive: true });
-  const written = mergeWithOtherApps(outdir, report);
+  const written = mergeWithOtherApps(outdir, report, formats);
   writeChunks(path.join(outdir, REPORT_JSON_FILE), written._jsonChunks());
   writeChunks(path.join(outdir, REPORT_MARKDOWN_FILE), written._markdownChunks());
 }
 
-/** Per output directory (real path): the workload and not-evaluated paths each app (by id) wrote there in this process. */
+/**
+ * Writes the files of the enabled formats into `outdir` after a synthesis wrote `compliance-report.json` there (and the
+ * manifests or templates that `input.locate` reads), and removes the files of every other format, so that no file of a
+ * format that is no longer enabled is left behind, stale. The report is read back from `compliance-report.json`, so it holds
+ * the workloads of every app that wrote into the directory; the formats written are those that any of these apps enabled
+ * (in this process). Returns the files written, in registry order.
+ *
+ * @param input how the formats locate evidence (the report itself is read from the directory)
+ * @internal
+ */
+export function writeFormatFiles(
+  outdir: string,
+  input: Omit<ReportFormatInput, 'report'>,
+  reportOf: (json: { workloads: WorkloadReport[]; notEvaluated: NotEvaluatedObject[] }) => ComplianceReport,
+): string[] {
+  const file = path.join(outdir, REPORT_JSON_FILE);
+  if (!fs.existsSync(file)) {
+    return [];
+  }
+  const enabled = new Set<ReportFormat>();
+  for (const written of writersOf(outdir).byApp.values()) {
+    written.formats.forEach((f) => enabled.add(f));
+  }
+  const out: string[] = [];
+  let report: ComplianceReport | undefined;
+  for (const entry of REPORT_FORMAT_REGISTRY) {
+    const target = path.join(outdir, entry.fileName);
+    if (!enabled.has(entry.format)) {
+      fs.rmSync(target, { force: true });
+      continue;
+    }
+    report ??= reportOf(JSON.parse(fs.readFileSync(file, 'utf-8')));
+    fs.writeFileSync(target, entry.render({ ...input, report }));
+    out.push(target);
+  }
+  return out;
+}
+
+/**
+ * Per output directory (real path): the workload and not-evaluated paths each app (by id) wrote there in this process, and the
+ * formats it enabled.
+ */
 interface OutdirWriters {
-  readonly byApp: Map<number, { readonly paths: Set<string> }>;
+  readonly byApp: Map<number, { readonly paths: Set<string>; readonly formats: ReportFormat[] }>;
 }
 const WRITERS_SLOT = Symbol.for('cdk-compliant-ml.report-writers');
 const APP_IDS = new WeakMap<object, number>();
@@ -105,7 +149,7 @@ function appId(app: object): number {
  * The report to write: `report`, plus the entries that other apps of this process wrote into the same directory (read back
  * from the JSON file, so no app's report is held in memory). Throws when two apps have a workload of the same path.
  */
-function mergeWithOtherApps(outdir: string, report: ComplianceReport): ComplianceReport {
+function mergeWithOtherApps(outdir: string, report: ComplianceReport, formats: ReportFormat[]): ComplianceReport {
   const app = report._app;
   if (app === undefined) {
     return report;
@@ -119,7 +163,7 @@ function mergeWithOtherApps(outdir: string, report: ComplianceReport): Complianc
       written.paths.forEach((p) => others.set(p, otherId));
     }
   }
-  writers.byApp.set(id, { paths: own });
+  writers.byApp.set(id, { paths: own, formats: [...formats] });
   const file = path.join(outdir, REPORT_JSON_FILE);
   if (others.size === 0 || !fs.existsSync(file)) {
     return report;

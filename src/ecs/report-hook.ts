@@ -7,6 +7,8 @@ import { templateWorkloads, throwTemplateProblem } from './checks/evaluate';
 import { CfnTemplate, TemplateView } from './checks/template';
 import { registerCollector } from '../compliance/collector';
 import { ComplianceReport } from '../compliance/compliance-report';
+import { synthLocator } from '../compliance/formats/synth-locator';
+import { reportFormatsOf } from '../compliance/report-format';
 import { Backend, WorkloadReport } from '../compliance/report-model';
 import { complianceModeOf, modeErrors, writeReportFiles } from '../compliance/report-output';
 
@@ -151,7 +153,8 @@ registerCollector({ backend: Backend.ECS, collect: (root) => ({ workloads: colle
 
 /**
  * Installs the report hook once per aws-cdk app (the root of `scope`): after every stack is synthesized, the report of the
- * whole app is written to the cloud assembly directory as `compliance-report.json` and `.md`; in `ENFORCE` mode synthesis
+ * whole app is written to the cloud assembly directory as `compliance-report.json` and `.md`, with the files of the enabled
+ * formats (`ComplianceReport.setFormats`, located in the stack templates just written); in `ENFORCE` mode synthesis
  * then fails listing every violated control, in `REPORT` mode each violation is printed as a warning.
  *
  * @internal
@@ -163,6 +166,7 @@ export function installEcsReportHook(scope: IConstruct): void {
     return;
   }
   complianceModeOf(root);
+  reportFormatsOf(root);
   slots[HOOK_SLOT] = true;
   attachCustomSynthesis(root, {
     onSynthesize: (session) => {
@@ -176,7 +180,10 @@ export function installEcsReportHook(scope: IConstruct): void {
       } finally {
         slots[SYNTH_SLOT] = false;
       }
-      writeReportFiles(session.outdir, report);
+      writeReportFiles(session.outdir, report, reportFormatsOf(root));
+      // the stack templates are in the assembly directory already (the root synthesizes after its stacks)
+      let locator: ReturnType<typeof synthLocator> | undefined;
+      ComplianceReport._writeFormatFiles(session.outdir, (w, e) => (locator ??= synthLocator(session.outdir)).locate(w, e));
       const errors = modeErrors(root, report);
       if (errors.length > 0) {
         throw new Error(`cdk-compliant-ml: ${errors.length} control(s) violated without a waiver (mode enforce):\n  ${errors.join('\n  ')}`);

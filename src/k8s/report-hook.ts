@@ -5,6 +5,8 @@ import { Manifest } from './checks/manifest';
 import { K8sObjectIndex } from './checks/object-index';
 import { CollectedWorkloads, registerCollector } from '../compliance/collector';
 import { ComplianceReport } from '../compliance/compliance-report';
+import { synthLocator } from '../compliance/formats/synth-locator';
+import { reportFormatsOf } from '../compliance/report-format';
 import { Backend, NotEvaluatedObject, WorkloadReport } from '../compliance/report-model';
 import { complianceModeOf, modeErrors, writeReportFiles } from '../compliance/report-output';
 
@@ -148,6 +150,8 @@ interface HookState {
   errors?: string[];
   /** Inside one synth: the JSON of our constructs' objects, rendered once for the report and reused for the manifests. */
   rendered?: WeakMap<ApiObject, Manifest>;
+  /** Inside `synth()`: set once the report files are written (the enabled formats follow once the manifests are). */
+  reportWritten?: boolean;
 }
 
 const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
@@ -157,10 +161,12 @@ const HOOK_SLOT = Symbol.for('cdk-compliant-ml.k8s.report-hook');
  * - a validation on the root that builds the report and, in `ENFORCE` mode, returns one error per violated control (cdk8s
  *   then fails listing all of them) or, in `REPORT` mode, prints one warning per violation to stderr;
  * - when the root is a cdk8s `App`, a wrapper of its `synth()` under which that validation also writes
- *   `compliance-report.json` and `.md` into `app.outdir` (also when enforcement fails, so the report shows why);
- *   `synthYaml()` writes no file.
+ *   `compliance-report.json` and `.md` into `app.outdir` (also when enforcement fails, so the report shows why), and, once
+ *   cdk8s wrote the manifests, the files of the enabled formats (`ComplianceReport.setFormats`), whose locations are read
+ *   from the written manifests; when synthesis fails (enforcement), cdk8s writes no manifest and the formats are written
+ *   without file locations; `synthYaml()` writes no file.
  *
- * Throws at once when the context key `cdk-compliant-ml:mode` holds an invalid value.
+ * Throws at once when the context key `cdk-compliant-ml:mode` or `cdk-compliant-ml:formats` holds an invalid value.
  *
  * @internal
  */
@@ -171,6 +177,7 @@ export function installK8sReportHook(scope: IConstruct): void {
     return;
   }
   complianceModeOf(root);
+  reportFormatsOf(root);
   const state: HookState = { inSynth: false };
   slots[HOOK_SLOT] = state;
   root.node.addValidation({ validate: () => validateApp(root, state) });
@@ -198,7 +205,8 @@ function validateApp(root: IConstruct, state: HookState): string[] {
     if (state.outdir !== undefined) {
       // written now, before cdk8s renders the manifests (also when enforcement fails, so the report shows why); the report's
       // evidence is then garbage while the manifests are serialized, which keeps large apps' heaps small
-      writeReportFiles(state.outdir, report);
+      writeReportFiles(state.outdir, report, reportFormatsOf(root));
+      state.reportWritten = true;
     }
   }
   return errors;
@@ -212,13 +220,33 @@ function wrapSynth(app: App, state: HookState): void {
     state.outdir = outdir;
     state.errors = undefined;
     state.rendered = new WeakMap();
+    state.reportWritten = false;
+    let synthesized = false;
     try {
-      return body();
+      const result = body();
+      synthesized = true;
+      return result;
     } finally {
+      const written = state.reportWritten;
       state.inSynth = false;
       state.outdir = undefined;
       state.errors = undefined;
       state.rendered = undefined;
+      state.reportWritten = undefined;
+      if (outdir !== undefined && written) {
+        // after the manifests are written: the formats point at their lines (none were written when synthesis failed)
+        let locator: ReturnType<typeof synthLocator> | undefined;
+        const locate = (w: WorkloadReport, e: string) => (synthesized ? (locator ??= synthLocator(outdir)).locate(w, e) : undefined);
+        if (synthesized) {
+          ComplianceReport._writeFormatFiles(outdir, locate);
+        } else {
+          try {
+            ComplianceReport._writeFormatFiles(outdir, locate);
+          } catch {
+            // the synthesis error (enforcement) is the one to report
+          }
+        }
+      }
     }
   };
   app.synth = () => session(() => synth.call(app), app.outdir);

@@ -10,6 +10,8 @@ import * as ecsGpuTraining from '../../examples/ecs-gpu-training/app';
 import * as ecsModelApi from '../../examples/ecs-model-api/app';
 import * as k8sLlmInference from '../../examples/k8s-llm-inference/app';
 import * as k8sRetraining from '../../examples/k8s-retraining/app';
+import { EXAMPLE_REPORT_FORMATS } from '../../examples/report-formats';
+import { ReportFormat } from '../../src';
 import { captureOutput, policyValidationReports } from '../support/captured-output';
 import { expectValidManifests } from '../support/k8s-validate';
 import { nagErrors } from '../support/nag';
@@ -228,9 +230,17 @@ describe('every example', () => {
     expect(names).toEqual(['ecs-gpu-training', 'ecs-model-api', 'k8s-llm-inference', 'k8s-retraining']);
   });
 
-  test.each(names)('%s: a one-line main.ts, and a CLI config that needs no network', (name) => {
+  test.each(names)('%s: a main.ts that builds the app, enables SARIF and the ML-BOM, and synthesizes; a CLI config that needs no network', (name) => {
     const main = fs.readFileSync(path.join(dir, name, 'main.ts'), 'utf-8').trim().split('\n').filter((l) => l.trim() !== '');
-    expect(main).toEqual(['import { createApp } from \'./app\';', expect.stringMatching(/^createApp\(process\.env\.CDK8?S?_OUTDIR[^;]*\)\.synth\(\);$/)]);
+    expect(main).toEqual([
+      'import { createApp } from \'./app\';',
+      'import { ComplianceReport } from \'../../src\';',
+      'import { EXAMPLE_REPORT_FORMATS } from \'../report-formats\';',
+      expect.stringMatching(/^const app = createApp\(process\.env\.CDK8?S?_OUTDIR[^;]*\);$/),
+      'ComplianceReport.setFormats(app, EXAMPLE_REPORT_FORMATS);',
+      'app.synth();',
+    ]);
+    expect(EXAMPLE_REPORT_FORMATS).toEqual([ReportFormat.SARIF, ReportFormat.CYCLONEDX]);
     const cdkJson = path.join(dir, name, 'cdk.json');
     if (fs.existsSync(cdkJson)) {
       expect(JSON.parse(fs.readFileSync(cdkJson, 'utf-8'))).toEqual({
