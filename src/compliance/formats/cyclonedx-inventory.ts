@@ -1,7 +1,7 @@
 // The inventory half of the ML-BOM: a component per image, model and dataset the report records, one per workload, and the
 // dependencies between them. Only what the report holds is written; nothing is guessed.
 import { BomRefs } from './cyclonedx-refs';
-import { digestHash, isLinkableUri, ociPurl, parseRenderedImage } from './cyclonedx-purl';
+import { digestHash, imagePurl, isLinkableUri, parseRenderedImage } from './cyclonedx-purl';
 import { compareCodeUnits } from '../../core/ordering';
 import { DatasetMetadata, ModelMetadata } from '../../core/provenance';
 import { ControlCatalogue } from '../catalogue';
@@ -206,7 +206,7 @@ function imageComponent(ref: string, reference: string): BomObject {
     'name': image.name,
     'version': image.tag ?? image.digest,
     'hashes': hash ? [hash] : undefined,
-    'purl': image.digest && image.repositoryUrl ? ociPurl(image.repositoryUrl, image.digest, image.tag) : undefined,
+    'purl': imagePurl(image),
     properties,
   });
 }
@@ -246,7 +246,7 @@ function modelComponent(ref: string, metadata: ModelMetadata | undefined, artifa
     'name': metadata?.name ?? artifact!.reference,
     'version': metadata?.version,
     'hashes': hash ? [hash] : undefined,
-    'purl': oci?.repositoryUrl && oci.digest ? ociPurl(oci.repositoryUrl, oci.digest, oci.tag) : undefined,
+    'purl': oci ? imagePurl(oci) : undefined,
     'externalReferences': references.length > 0 ? references : undefined,
     'modelCard': { properties: card },
   });

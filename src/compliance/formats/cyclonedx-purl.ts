@@ -67,34 +67,43 @@ function withDockerDefaults(name: string): string {
 }
 
 /**
- * The package URL of an OCI artifact by the purl spec's `oci` type (types/oci-definition.json of package-url/purl-spec): no
+ * The package URL of an OCI artifact by the purl spec's `oci` type (package-url/purl-spec types/oci-definition.json): no
  * namespace, the name is the last path segment of the repository, lowercased, the version is the digest, and the qualifiers
- * `repository_url` (`registry/repository`, where the artifact may be fetched) and `tag`, sorted by key. Written in the form of
- * the type definition's examples, `pkg:oci/debian@sha256%3A244f...?repository_url=docker.io/library/debian&tag=latest`: the
- * version percent-encoded, `/` and `:` kept literal in qualifier values (a parser decodes both forms to the same components).
+ * (here `repository_url`, `registry/repository` where the artifact may be fetched, and `tag`) sorted by key. Encoded in the
+ * canonical form of the spec's build tests (tests/types/oci-test.json, group "required"): every octet but alphanumerics,
+ * `.-_~` and `:` percent-encoded, e.g. `pkg:oci/static@sha256:244f...?repository_url=gcr.io%2Fdistroless%2Fstatic&tag=latest`.
+ * The older form of the type's examples (`sha256%3A`, `/` literal in `repository_url`) parses to the same components.
  *
- * @param repositoryUrl `registry/repository`
+ * @param name the artifact name (the last path segment of its repository)
  * @param digest `sha256:<64 hex>` or `sha512:<128 hex>`
- * @param tag the tag the digest was associated with, when known
+ * @param qualifiers qualifier values by key; undefined and empty values are left out
  * @internal
  */
-export function ociPurl(repositoryUrl: string, digest: string, tag?: string): string {
-  const lastSegment = repositoryUrl.slice(repositoryUrl.lastIndexOf('/') + 1).toLowerCase();
-  const qualifiers = [`repository_url=${encodeQualifierValue(repositoryUrl)}`];
-  if (tag !== undefined) {
-    qualifiers.push(`tag=${encodeQualifierValue(tag)}`);
+export function ociPurl(name: string, digest: string, qualifiers: Record<string, string | undefined> = {}): string {
+  const pairs = Object.entries(qualifiers)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+    .map(([key, value]) => `${key.toLowerCase()}=${encodeComponent(value)}`)
+    .sort();
+  return `pkg:oci/${encodeComponent(name.toLowerCase())}@${encodeComponent(digest)}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`;
+}
+
+/**
+ * The `oci` package URL of a rendered image reference (or OCI model artifact), or undefined when it has no registered digest or
+ * its repository is not a literal name.
+ *
+ * @internal
+ */
+export function imagePurl(image: RenderedImage): string | undefined {
+  if (image.digest === undefined || image.repositoryUrl === undefined) {
+    return undefined;
   }
-  return `pkg:oci/${encodeComponent(lastSegment)}@${encodeComponent(digest)}?${qualifiers.sort().join('&')}`;
+  const name = image.repositoryUrl.slice(image.repositoryUrl.lastIndexOf('/') + 1);
+  return ociPurl(name, image.digest, { repository_url: image.repositoryUrl, tag: image.tag });
 }
 
-/** Percent-encodes every octet but the purl spec's alphanumeric and punctuation characters (`.-_~`). */
+/** Percent-encodes every octet but the purl spec's alphanumeric and punctuation characters (`.-_~`) and the colon. */
 function encodeComponent(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** As `encodeComponent`, with `/` and `:` kept literal, as in the oci type's examples of `repository_url`. */
-function encodeQualifierValue(value: string): string {
-  return encodeComponent(value).replace(/%2F/g, '/').replace(/%3A/g, ':');
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%3A/g, ':');
 }
 
 /**

@@ -53,9 +53,9 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
       name: 'ghcr.io/acme/fraud-scorer',
       version: '1.4.2',
       hashes: [{ alg: 'SHA-256', content: '3b'.repeat(32) }],
-      purl: `pkg:oci/fraud-scorer@sha256%3A${'3b'.repeat(32)}?repository_url=ghcr.io/acme/fraud-scorer&tag=1.4.2`,
+      purl: `pkg:oci/fraud-scorer@sha256:${'3b'.repeat(32)}?repository_url=ghcr.io%2Facme%2Ffraud-scorer&tag=1.4.2`,
     });
-    expect(component(`image:${TRAINER_IMAGE}`).purl).toBe(`pkg:oci/fraud-train@sha256%3A${'7d'.repeat(32)}?repository_url=localhost:5000/ml/team/fraud-train`);
+    expect(component(`image:${TRAINER_IMAGE}`).purl).toBe(`pkg:oci/fraud-train@sha256:${'7d'.repeat(32)}?repository_url=localhost:5000%2Fml%2Fteam%2Ffraud-train`);
     // an image whose registry is an intrinsic: the digest is known, the repository is not
     expect(component(`image:${ECS_IMAGE}`)).toMatchObject({ hashes: [{ alg: 'SHA-256', content: '0c'.repeat(32) }] });
     expect(component(`image:${ECS_IMAGE}`).purl).toBeUndefined();
@@ -73,7 +73,7 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
       name: 'fraud-scorer',
       version: '1.4.2',
       hashes: [{ alg: 'SHA-256', content: 'aa'.repeat(32) }],
-      purl: `pkg:oci/scorer@sha256%3A${'aa'.repeat(32)}?repository_url=registry.acme.example:8443/models/fraud/scorer&tag=1.4.2`,
+      purl: `pkg:oci/scorer@sha256:${'aa'.repeat(32)}?repository_url=registry.acme.example:8443%2Fmodels%2Ffraud%2Fscorer&tag=1.4.2`,
     });
     expect(props(model, 'model:role')).toEqual(['served']);
     expect(props(model, 'model:framework')).toEqual(['sklearn']);
@@ -193,7 +193,7 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
 
   test('evidence names the file and line when the caller can locate it', () => {
     const located = JSON.parse(renderBom(ComplianceReport.fromWorkloads([FOREIGN]), 'check',
-      (w, e) => (e.includes('IMG-1') ? { file: 'manifests/legacy.yaml', line: 12, column: 7 } : undefined)));
+      (_w, e) => (e.includes('IMG-1') ? { file: 'manifests/legacy.yaml', line: 12, column: 7 } : undefined)));
     const names = located.declarations.evidence.flatMap((e: any) => (e.data ?? []).map((d: any) => d.name));
     expect(names).toContain('manifests/legacy.yaml:12:7');
     expect(names).toContain('evidence 1');
