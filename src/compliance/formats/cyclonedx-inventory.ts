@@ -126,7 +126,9 @@ export function bomInventory(workloads: WorkloadReport[], refs: BomRefs): BomInv
       properties.push(property('acknowledged-rule', `${rule.rule} on ${rule.path}: ${rule.reason}`));
     }
     components.set(ref, { 'type': 'application', 'bom-ref': ref, 'name': w.path, 'description': `${w.kind} (${w.backend})`, properties });
-    dependencies.push({ ref, dependsOn: [...new Set(dependsOn)].sort(compareCodeUnits) });
+    if (!dependencies.some((d) => d.ref === ref)) { // two identical entries (the same input read twice) are one component
+      dependencies.push({ ref, dependsOn: [...new Set(dependsOn)].sort(compareCodeUnits) });
+    }
   });
   for (const [modelRef, { metadata, artifact, roles }] of modelsByRef) {
     components.set(modelRef, modelComponent(modelRef, metadata, artifact, [...roles].sort(compareCodeUnits)));

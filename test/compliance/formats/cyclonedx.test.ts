@@ -221,6 +221,15 @@ describe('CycloneDX ML-BOM determinism', () => {
     expect(refProblems(JSON.parse(ab))).toEqual({ dangling: [], duplicates: [] });
   });
 
+  test('the same entry twice is one component with the claims of both entries', () => {
+    const twice = JSON.parse(renderBom(ComplianceReport.fromWorkloads([FOREIGN, FOREIGN]), 'check'));
+    expect(twice.components.filter((c: any) => c.type === 'application')).toHaveLength(1);
+    expect(twice.dependencies.filter((d: any) => d.ref.startsWith('workload:'))).toHaveLength(1);
+    expect(twice.declarations.claims).toHaveLength(2 * FOREIGN.controls.length);
+    expect(refProblems(twice)).toEqual({ dangling: [], duplicates: [] });
+    expect(schemaErrors(twice)).toEqual([]);
+  });
+
   test('fails when the content changes: another status gives another serial number', () => {
     const changed = { ...SERVICE, controls: SERVICE.controls.map((c) => (c.id === 'SEC-1' ? { ...c, status: ControlStatus.VIOLATED } : c)) };
     const other = JSON.parse(renderBom(ComplianceReport.fromWorkloads([changed, TRAINING_JOB, ECS_SERVICE, FOREIGN], report.notEvaluated), 'check'));
