@@ -2,8 +2,8 @@
 // control result as a claim of the library about a workload, with its evidence, in one attestation per workload
 // (declarations). Failing results (violated, unverified) are counter-claims with counter-evidence, exactly the report's
 // failures(); waivers are mitigation strategies.
-import { BomRefs } from './cyclonedx-refs';
 import { BomObject, property, PROPERTY_PREFIX, prune } from './cyclonedx-inventory';
+import { BomRefs } from './cyclonedx-refs';
 import { SourceLocation } from './format-input';
 import { ControlCatalogue } from '../catalogue';
 import { ControlDefinition, ControlFamily } from '../control';

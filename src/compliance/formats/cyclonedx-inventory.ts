@@ -1,7 +1,7 @@
 // The inventory half of the ML-BOM: a component per image, model and dataset the report records, one per workload, and the
 // dependencies between them. Only what the report holds is written; nothing is guessed.
-import { BomRefs } from './cyclonedx-refs';
 import { digestHash, imagePurl, isLinkableUri, parseRenderedImage } from './cyclonedx-purl';
+import { BomRefs } from './cyclonedx-refs';
 import { compareCodeUnits } from '../../core/ordering';
 import { DatasetMetadata, ModelMetadata } from '../../core/provenance';
 import { ControlCatalogue } from '../catalogue';
@@ -42,7 +42,9 @@ interface DatasetEntry {
 /** The model-related components of one workload. */
 interface WorkloadModels {
   /** The model a service serves (with its weights) or a job trains. */
-  readonly model?: { readonly key: string; readonly base: string; readonly metadata?: ModelMetadata; readonly artifact?: ArtifactReport; readonly trained: boolean };
+  readonly model?: {
+    readonly key: string; readonly base: string; readonly metadata?: ModelMetadata; readonly artifact?: ArtifactReport; readonly trained: boolean;
+  };
   /** A job's pinned input weights (e.g. the model it fine-tunes). */
   readonly input?: { readonly key: string; readonly base: string; readonly artifact: ArtifactReport };
 }

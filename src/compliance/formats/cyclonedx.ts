@@ -1,8 +1,8 @@
 // CycloneDX 1.6 ML-BOM of an app or a `check` run (compliance-report.cdx.json): what the workloads run (images, models,
 // datasets) and how each control stands for each of them, as CycloneDX declarations against the control catalogue. The
 // choices are explained in docs/REPORT.md, section "CycloneDX ML-BOM".
-import { BomInventory, bomInventory, BomObject, property, prune } from './cyclonedx-inventory';
 import { catalogueStandard, complianceDeclarations, definedControlIds, reserveDeclarationRefs } from './cyclonedx-declarations';
+import { BomInventory, bomInventory, BomObject, property, prune } from './cyclonedx-inventory';
 import { BomRefs, nameBasedUuidUrn } from './cyclonedx-refs';
 import type { ReportFormatInput } from './format-input';
 import { compareCodeUnits } from '../../core/ordering';
@@ -51,12 +51,12 @@ export function renderCycloneDx(input: ReportFormatInput, options: CycloneDxOpti
   const declarations = complianceDeclarations(workloads, inventory.workloadRefs, refs, input.locate);
 
   const bom: BomObject = {
-    '$schema': CYCLONEDX_SCHEMA_URL,
-    'bomFormat': 'CycloneDX',
-    'specVersion': CYCLONEDX_SPEC_VERSION,
-    'serialNumber': '',
-    'version': 1,
-    'metadata': {
+    $schema: CYCLONEDX_SCHEMA_URL,
+    bomFormat: 'CycloneDX',
+    specVersion: CYCLONEDX_SPEC_VERSION,
+    serialNumber: '',
+    version: 1,
+    metadata: {
       lifecycles: [{ phase: input.origin === 'synth' ? 'build' : 'post-build' }],
       tools: {
         components: [{
@@ -78,14 +78,14 @@ export function renderCycloneDx(input: ReportFormatInput, options: CycloneDxOpti
         ...Object.entries(canonical.summary).filter(([, n]) => n > 0).map(([status, n]) => property(`summary:${status}`, String(n))),
       ],
     },
-    'components': inventory.components,
-    'dependencies': [
+    components: inventory.components,
+    dependencies: [
       { ref: appRef, dependsOn: [...new Set(inventory.workloadRefs)].sort(compareCodeUnits) },
       ...inventory.dependencies,
     ],
-    'declarations': declarations,
-    'definitions': { standards: [catalogueStandard(version, controlIds)] },
-    'properties': canonical.notEvaluated.length > 0
+    declarations: declarations,
+    definitions: { standards: [catalogueStandard(version, controlIds)] },
+    properties: canonical.notEvaluated.length > 0
       ? canonical.notEvaluated.map((o) => property('not-evaluated', `${o.path} (${o.kind}): ${o.reason}`))
       : undefined,
   };

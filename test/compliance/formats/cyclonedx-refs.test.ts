@@ -26,8 +26,12 @@ const artifact: fc.Arbitrary<ArtifactReport> = fc.record({
   reference: fc.constantFrom('s3://m/a/', `ghcr.io/acme/model@${digest('e')}`, 'claim-1', 'models:/x/1'),
   digest: hex.map(digest),
 });
-const dataset = fc.record({ name: word, version: fc.constantFrom('1', '2'), uri: fc.option(fc.constantFrom('s3://d/1/', 'hf://d'), { nil: undefined }),
-  digest: fc.option(hex.map(digest), { nil: undefined }) }, { requiredKeys: ['name', 'version'] });
+const dataset = fc.record({
+  name: word,
+  version: fc.constantFrom('1', '2'),
+  uri: fc.option(fc.constantFrom('s3://d/1/', 'hf://d'), { nil: undefined }),
+  digest: fc.option(hex.map(digest), { nil: undefined }),
+}, { requiredKeys: ['name', 'version'] });
 const status = fc.constantFrom(...Object.values(ControlStatus));
 
 const workload: fc.Arbitrary<WorkloadReport> = fc.record({

@@ -25,8 +25,12 @@ const KEY = (i: number, field: string) => `dataset-${i}.compliance.cdk-compliant
 describe('datasets read from provenance keys', () => {
   test('the inverse of what the constructs write: index order, every field, only name+version datasets', () => {
     expect(datasetsFromProvenance({
-      [KEY(10, 'name')]: 'late', [KEY(10, 'version')]: '3',
-      [KEY(2, 'name')]: 'early', [KEY(2, 'version')]: '1', [KEY(2, 'uri')]: 's3://x/', [KEY(2, 'digest')]: `sha256:${'b'.repeat(64)}`,
+      [KEY(10, 'name')]: 'late',
+      [KEY(10, 'version')]: '3',
+      [KEY(2, 'name')]: 'early',
+      [KEY(2, 'version')]: '1',
+      [KEY(2, 'uri')]: 's3://x/',
+      [KEY(2, 'digest')]: `sha256:${'b'.repeat(64)}`,
       [KEY(3, 'name')]: 'no-version',
       [KEY(4, 'version')]: 'no-name',
       'dataset-x.compliance.cdk-compliant-ml.io/name': 'not an index',
@@ -94,7 +98,7 @@ describe('Kubernetes: datasets from the workload\'s annotations', () => {
     fs.writeFileSync(file, [
       'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: nightly', '  annotations:',
       `    ${KEY(0, 'name')}: transactions`, `    ${KEY(0, 'version')}: "2026-11"`, `    ${KEY(0, 'uri')}: s3://acme-data/tx/`,
-      'spec:', '  template:', '    spec:', '      restartPolicy: Never', '      containers:', `        - name: train`, `          image: ${IMAGE}`, '',
+      'spec:', '  template:', '    spec:', '      restartPolicy: Never', '      containers:', '        - name: train', `          image: ${IMAGE}`, '',
     ].join('\n'));
     const r = await runCli(['check', '--format', 'json', '--quiet', '--no-report', file]);
     expect(JSON.parse(r.stdout).workloads.map((w: any) => w.datasets)).toEqual([[{ name: 'transactions', version: '2026-11', uri: 's3://acme-data/tx/' }]]);
