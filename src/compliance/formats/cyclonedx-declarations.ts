@@ -20,16 +20,16 @@ const AI_ACT_ELI = 'http://data.europa.eu/eli/reg/2024/1689/oj';
 const MET = new Set<string>([ControlStatus.ENFORCED, ControlStatus.EQUIVALENT, ControlStatus.RUNTIME_MANAGED]);
 const FAILING = new Set<string>([ControlStatus.VIOLATED, ControlStatus.UNVERIFIED]);
 
-/** What each status claims, as the conformance rationale. */
+/** What each status claims, as the conformance rationale and the claim's reasoning. */
 const STATUS_MEANING: Record<string, string> = {
-  [ControlStatus.ENFORCED]: 'enforced: the synthesized output shows the control',
-  [ControlStatus.EQUIVALENT]: 'equivalent: the backend\'s closest mechanism meets the intent of the control',
-  [ControlStatus.RUNTIME_MANAGED]: 'runtime-managed: the platform enforces the control and offers no setting',
-  [ControlStatus.EXTERNAL]: 'external: the control depends on cluster, registry or account settings the output cannot show',
-  [ControlStatus.WAIVED]: 'waived: the control is deliberately relaxed by a waiver, whose reason and expiry are recorded',
-  [ControlStatus.NOT_APPLICABLE]: 'not-applicable: the control does not apply to this kind of workload',
-  [ControlStatus.UNVERIFIED]: 'unverified: the output cannot prove the control either way; enforcement fails on it',
-  [ControlStatus.VIOLATED]: 'violated: the output breaks the control and no waiver covers it',
+  [ControlStatus.ENFORCED]: 'enforced: the output shows it',
+  [ControlStatus.EQUIVALENT]: 'equivalent: the backend\'s closest mechanism meets its intent',
+  [ControlStatus.RUNTIME_MANAGED]: 'runtime-managed: the platform enforces it and offers no setting',
+  [ControlStatus.EXTERNAL]: 'external: it depends on settings the output cannot show',
+  [ControlStatus.WAIVED]: 'waived: deliberately relaxed by a waiver',
+  [ControlStatus.NOT_APPLICABLE]: 'not-applicable: it does not apply to this kind of workload',
+  [ControlStatus.UNVERIFIED]: 'unverified: the output cannot prove it either way; enforcement fails on it',
+  [ControlStatus.VIOLATED]: 'violated: the output breaks it and no waiver covers it',
 };
 
 /** The families' titles (ControlFamily's documentation), the parents of the control requirements. */
@@ -213,9 +213,9 @@ export function complianceDeclarations(workloads: WorkloadReport[], workloadRefs
   };
 }
 
+/** The verdict as a sentence; the control's text is its requirement's (linked by the attestation). */
 function predicate(w: WorkloadReport, c: ControlResult): string {
-  const title = ControlCatalogue.find(c.id)?.title ?? '(not in the catalogue)';
-  const control = `${c.id} (${title})`;
+  const control = c.id;
   switch (c.status) {
     case ControlStatus.VIOLATED: return `${w.path} does not meet ${control}`;
     case ControlStatus.UNVERIFIED: return `${w.path} cannot be shown to meet ${control}`;
@@ -229,7 +229,7 @@ function predicate(w: WorkloadReport, c: ControlResult): string {
 function reasoning(c: ControlResult): string {
   const meaning = STATUS_MEANING[c.status] ?? c.status;
   const waiver = c.status === ControlStatus.WAIVED && c.waiver ? `; waiver reason: ${c.waiver.reason}` : '';
-  return `${meaning}${waiver}. ${c.evidence.length} evidence line${c.evidence.length === 1 ? '' : 's'} read from the output.`;
+  return `${meaning}${waiver}`;
 }
 
 function resultEvidence(ref: string, w: WorkloadReport, c: ControlResult,
@@ -237,12 +237,12 @@ function resultEvidence(ref: string, w: WorkloadReport, c: ControlResult,
   return prune({
     'bom-ref': ref,
     'propertyName': `${PROPERTY_PREFIX}:control:${c.id}`,
-    'description': `${c.id} ${c.status} for ${w.kind} ${w.path} (${w.backend}): what the output shows`,
+    'description': `${c.id} ${c.status}: what the output of ${w.path} shows`,
     'data': c.evidence.length > 0 ? c.evidence.map((line, n) => {
       const at = locate(w, line);
       return {
         name: at ? `${at.file}:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : `evidence ${n + 1}`,
-        contents: { attachment: { contentType: 'text/plain', content: line } },
+        contents: { attachment: { content: line } }, // contentType defaults to text/plain
       };
     }) : undefined,
   });

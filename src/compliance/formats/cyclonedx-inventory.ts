@@ -55,8 +55,11 @@ interface WorkloadModels {
  * @internal
  */
 export function isJobWorkload(w: WorkloadReport): boolean {
-  return w.controls.some((c) => ControlCatalogue.find(c.id)?.scope === ControlScope.JOB);
+  JOB_CONTROLS ??= new Set(ControlCatalogue.controls().filter((c) => c.scope === ControlScope.JOB).map((c) => c.id));
+  return w.controls.some((c) => JOB_CONTROLS!.has(c.id));
 }
+
+let JOB_CONTROLS: Set<string> | undefined;
 
 /**
  * Builds the inventory. A service's model component joins `model` and `modelArtifact` (the weights it serves); a job's `model`

@@ -89,9 +89,57 @@ export function renderCycloneDx(input: ReportFormatInput, options: CycloneDxOpti
       ? canonical.notEvaluated.map((o) => property('not-evaluated', `${o.path} (${o.kind}): ${o.reason}`))
       : undefined,
   };
-  const withoutSerial = JSON.stringify(prune({ ...bom, serialNumber: undefined }), undefined, 2);
-  bom.serialNumber = nameBasedUuidUrn(withoutSerial);
-  return `${JSON.stringify(prune(bom), undefined, 2)}\n`;
+  bom.serialNumber = nameBasedUuidUrn(JSON.stringify(prune({ ...bom, serialNumber: undefined })));
+  return `${formatJson(prune(bom), '')}\n`;
+}
+
+/** The width up to which a JSON value is written on one line. */
+const LINE_WIDTH = 150;
+
+/**
+ * JSON text indented by two spaces, where every object or array that fits in `LINE_WIDTH` columns is written on one line
+ * (a property, a hash, a dependency, a short claim): a change of one control is a diff of a few lines, and a large app does
+ * not pay for a line per field. `JSON.parse` gives back the same value.
+ *
+ * @internal
+ */
+export function formatJson(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value);
+  }
+  const inline = compactWithin(value, LINE_WIDTH - indent.length);
+  if (inline !== undefined) {
+    return inline;
+  }
+  const inner = `${indent}  `;
+  const entries = Array.isArray(value)
+    ? value.map((item) => `${inner}${formatJson(item, inner)}`)
+    : Object.entries(value as object).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatJson(item, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return entries.length === 0 ? `${open}${close}` : `${open}\n${entries.join(',\n')}\n${indent}${close}`;
+}
+
+/** `JSON.stringify(value)` when it is at most `budget` characters long, else undefined (without rendering all of a large value). */
+function compactWithin(value: unknown, budget: number): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    return text.length <= budget ? text : undefined;
+  }
+  const entries: Array<[string | undefined, unknown]> = Array.isArray(value)
+    ? value.map((item) => [undefined, item])
+    : Object.entries(value).filter(([, item]) => item !== undefined);
+  const parts: string[] = [];
+  let used = 2 + Math.max(0, entries.length - 1);
+  for (const [key, item] of entries) {
+    const prefix = key === undefined ? '' : `${JSON.stringify(key)}:`;
+    const text = compactWithin(item, budget - used - prefix.length);
+    if (text === undefined) {
+      return undefined;
+    }
+    used += prefix.length + text.length;
+    parts.push(`${prefix}${text}`);
+  }
+  return used <= budget ? (Array.isArray(value) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`) : undefined;
 }
 
 /** The chart and stack IDs (synth) or the input files (check) of the workloads, or `app` when there are none. */

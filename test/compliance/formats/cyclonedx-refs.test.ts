@@ -7,6 +7,7 @@ import { controls, digest } from './cyclonedx-fixtures';
 import { failingClaims, refProblems, renderBom, reportFailures, schemaErrors } from './cyclonedx-support';
 import { ComplianceReport } from '../../../src/compliance/compliance-report';
 import { ControlScope } from '../../../src/compliance/control';
+import { formatJson } from '../../../src/compliance/formats/cyclonedx';
 import { BomRefs } from '../../../src/compliance/formats/cyclonedx-refs';
 import { ArtifactReport, Backend, ControlStatus, WorkloadReport } from '../../../src/compliance/report-model';
 
@@ -80,5 +81,14 @@ describe('ML-BOM references', () => {
     again.take('model:a@1');
     const reordered = again.forContents([{ base: 'model:c@1', key: 'w' }, { base: 'model:a@1', key: 'z' }, { base: 'model:b@1', key: 'y' }, { base: 'model:b@1', key: 'x' }]);
     expect([...reordered.entries()].sort()).toEqual([...byKey.entries()].sort());
+  });
+
+  test('property: the BOM\'s JSON layout parses back to the same value; what fits in 150 columns is one line, the rest is indented', () => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+      const text = formatJson(value, '');
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+    }), { numRuns: 300 });
+    expect(formatJson({ a: [1, 2], b: 'x'.repeat(200) }, '')).toBe(`{\n  "a": [1,2],\n  "b": "${'x'.repeat(200)}"\n}`);
+    expect(formatJson({ a: [], b: {} }, '')).toBe('{"a":[],"b":{}}');
   });
 });

@@ -41,7 +41,7 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
 
   test('serialNumber: the name-based (v5) UUID of the document without it', () => {
     const { serialNumber, ...rest } = bom;
-    expect(serialNumber).toBe(nameBasedUuidUrn(JSON.stringify(rest, undefined, 2)));
+    expect(serialNumber).toBe(nameBasedUuidUrn(JSON.stringify(rest)));
     // the same algorithm as Python's uuid.uuid5(uuid.NAMESPACE_URL, 'cdk-compliant-ml')
     expect(nameBasedUuidUrn('cdk-compliant-ml')).toBe('urn:uuid:901483f9-d65d-551e-8c82-be0d06236047');
   });
@@ -166,8 +166,8 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
     const mapEntry = (id: string) => bom.declarations.attestations.find((a: any) => a.summary.includes(' fraud/scorer '))
       .map.find((m: any) => m.requirement === `requirement:${id}`);
     expect(claim('NET-1')).toMatchObject({ target: 'workload:fraud/scorer', counterEvidence: ['evidence:fraud/scorer#NET-1'] });
-    expect(claim('NET-1').predicate).toMatch(/^fraud\/scorer does not meet NET-1 \(/);
-    expect(claim('PRB-1').predicate).toMatch(/^fraud\/scorer cannot be shown to meet PRB-1/);
+    expect(claim('NET-1').predicate).toBe('fraud/scorer does not meet NET-1');
+    expect(claim('PRB-1').predicate).toBe('fraud/scorer cannot be shown to meet PRB-1');
     expect(mapEntry('NET-1')).toMatchObject({ counterClaims: ['claim:fraud/scorer#NET-1'], conformance: { score: 0 } });
     expect(mapEntry('SEC-1')).toMatchObject({ claims: ['claim:fraud/scorer#SEC-1'], conformance: { score: 1 } });
     expect(mapEntry('AVL-2').conformance.score).toBe(1);
@@ -176,14 +176,14 @@ describe('CycloneDX ML-BOM of hand-built workloads', () => {
     const evidence = bom.declarations.evidence.find((e: any) => e['bom-ref'] === 'evidence:fraud/scorer#NET-1');
     expect(evidence).toMatchObject({
       propertyName: 'cdk-compliant-ml:control:NET-1',
-      data: [{ name: 'evidence 1', contents: { attachment: { contentType: 'text/plain', content: SERVICE.controls.find((c) => c.id === 'NET-1')!.evidence[0] } } }],
+      data: [{ name: 'evidence 1', contents: { attachment: { content: SERVICE.controls.find((c) => c.id === 'NET-1')!.evidence[0] } } }],
     });
   });
 
   test('a waiver is a mitigation strategy: reason, approver as author, valid through its last day', () => {
     const claim = bom.declarations.claims.find((c: any) => c['bom-ref'] === 'claim:fraud/scorer#SEC-5');
     expect(claim).toMatchObject({ mitigationStrategies: ['waiver:fraud/scorer#SEC-5'], evidence: ['evidence:fraud/scorer#SEC-5'] });
-    expect(claim.predicate).toMatch(/^SEC-5 \(.*\) is waived for fraud\/scorer$/);
+    expect(claim.predicate).toBe('SEC-5 is waived for fraud/scorer');
     const waiver = bom.declarations.evidence.find((e: any) => e['bom-ref'] === 'waiver:fraud/scorer#SEC-5');
     expect(waiver).toMatchObject({ expires: '2027-06-30T23:59:59Z', author: { name: 'ciso@acme.example' } });
     expect(waiver.description).toBe('waiver of SEC-5: accepted for SEC-5; approved by ciso@acme.example; valid through 2027-06-30; written in construct fraud/scorer');
