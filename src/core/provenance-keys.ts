@@ -67,3 +67,42 @@ export function provenanceEntries(subject: ProvenanceSubject, ociKey: (suffix: s
   }
   return out;
 }
+
+/** `dataset-<index>.<prefix>/<field>`: the keys `provenanceEntries` writes for each dataset. */
+const DATASET_KEY = new RegExp(`^dataset-(0|[1-9][0-9]{0,5})\\.${PROVENANCE_PREFIX.replace(/\./g, '\\.')}/(name|version|uri|digest)$`);
+
+/**
+ * The datasets that provenance keys record (the inverse of `provenanceEntries` for datasets): the
+ * `dataset-<index>.compliance.cdk-compliant-ml.io/{name,version,uri,digest}` entries of a workload's annotations or its main
+ * container's docker labels, in index order. A dataset without a name or a version identifies nothing and is left out; a
+ * value that is not a string is read with `text` (e.g. a CloudFormation intrinsic, flattened), or left out when `text` gives
+ * undefined. The result is undefined when no dataset is recorded.
+ *
+ * @internal
+ */
+export function datasetsFromProvenance(entries: Record<string, unknown> | undefined,
+  text: (value: unknown) => string | undefined = () => undefined): DatasetMetadata[] | undefined {
+  if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
+    return undefined;
+  }
+  const byIndex = new Map<number, Record<string, string>>();
+  for (const [key, raw] of Object.entries(entries)) {
+    const match = DATASET_KEY.exec(key);
+    const value = typeof raw === 'string' ? raw : raw === undefined || raw === null ? undefined : text(raw);
+    if (!match || value === undefined) {
+      continue;
+    }
+    const index = Number(match[1]);
+    const fields = byIndex.get(index) ?? {};
+    fields[match[2]] = value;
+    byIndex.set(index, fields);
+  }
+  const datasets: DatasetMetadata[] = [];
+  for (const index of [...byIndex.keys()].sort((a, b) => a - b)) {
+    const { name, version, uri, digest } = byIndex.get(index)!;
+    if (name !== undefined && name !== '' && version !== undefined && version !== '') {
+      datasets.push({ name, version, ...(uri !== undefined ? { uri } : {}), ...(digest !== undefined ? { digest } : {}) });
+    }
+  }
+  return datasets.length > 0 ? datasets : undefined;
+}

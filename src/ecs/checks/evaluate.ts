@@ -11,6 +11,8 @@ import { ControlScope } from '../../compliance/control';
 import { Finding, applyWaivers } from '../../compliance/finding';
 import { Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
 import { readOutputWaivers } from '../../core/output-waivers';
+import { DatasetMetadata } from '../../core/provenance';
+import { datasetsFromProvenance } from '../../core/provenance-keys';
 import { Waiver } from '../../core/waiver';
 
 /**
@@ -70,6 +72,22 @@ export function imagesOf(tv: TemplateView, taskDefinitionId: string): string[] {
 }
 
 /**
+ * The datasets that the main container's `DockerLabels` record (`dataset-<i>.compliance.cdk-compliant-ml.io/{name,version,uri,digest}`,
+ * what CompliantTrainingJob writes), for our constructs and for foreign task definitions with the same labels; an intrinsic
+ * value is flattened (`${...}`). Undefined when none is recorded.
+ *
+ * @internal
+ */
+export function datasetsOf(tv: TemplateView, taskDefinitionId: string): DatasetMetadata[] | undefined {
+  const resource = tv.get(taskDefinitionId);
+  if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
+    return undefined;
+  }
+  const main = new TaskView(tv, taskDefinitionId, resource).appContainers[0];
+  return datasetsFromProvenance(main?.container.DockerLabels, flatten);
+}
+
+/**
  * The metadata key under which the constructs of this library record the kind and waivers of a workload on its
  * `AWS::ECS::TaskDefinition`, so that a template read without the construct tree (policy plugin, CLI) keeps them.
  *
@@ -102,6 +120,7 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
       kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
       backend: Backend.ECS,
       images: imagesOf(tv, id),
+      datasets: datasetsOf(tv, id),
       controls: evaluateEcsWorkload(tv, {
         taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
       }),

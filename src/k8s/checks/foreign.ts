@@ -7,6 +7,8 @@ import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
 import { Backend, NotEvaluatedObject, WorkloadReport } from '../../compliance/report-model';
 import { OutputWaivers, readAnnotationWaivers } from '../../core/output-waivers';
+import { DatasetMetadata } from '../../core/provenance';
+import { datasetsFromProvenance } from '../../core/provenance-keys';
 import { Waiver } from '../../core/waiver';
 import { WAIVERS_ANNOTATION } from '../metadata';
 import { apiGroup } from './profile';
@@ -74,6 +76,17 @@ export function imagesOf(obj: Manifest): string[] {
 }
 
 /**
+ * The datasets a workload's `metadata.annotations` record (`dataset-<i>.compliance.cdk-compliant-ml.io/{name,version,uri,digest}`,
+ * what CompliantTrainingJob writes), for our constructs and for foreign workloads that carry the same annotations; undefined
+ * when none is recorded.
+ *
+ * @internal
+ */
+export function datasetsOf(obj: Manifest): DatasetMetadata[] | undefined {
+  return datasetsFromProvenance(obj.metadata?.annotations);
+}
+
+/**
  * The waivers written into a workload's annotation `compliance.cdk-compliant-ml.io/waivers` (a JSON array of
  * `{control, reason, expires?, approvedBy?}`), validated like waivers in code against the controls of the workload's kind.
  *
@@ -121,6 +134,7 @@ function discoveredEntry(basePath: string, found: DiscoveredWorkload, index: K8s
     kind: found.kind,
     backend: Backend.KUBERNETES,
     images: imagesOf(found.manifest),
+    datasets: datasetsOf(found.manifest),
     controls: found.renames.length === 0 ? controls
       : controls.map((c) => ({ ...c, evidence: c.evidence.map((e) => renameEvidence(e, found.renames)) })),
   };
