@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { LogShipping } from './log-shipping';
 import { EgressRule, NetworkPeer } from './network';
 import { WorkloadPodOptions } from './pod-options';
-import { SecretKeyReference } from './pod-template';
+import { SecretKeyReference, SecretMount } from './pod-template';
 import { ImageReference } from '../core/image-reference';
 import { DatasetMetadata, ImageProvenance, ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
@@ -107,6 +107,14 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
    * @default - none
    */
   readonly secretEnv?: Record<string, SecretKeyReference>;
+
+  /**
+   * Kubernetes Secrets mounted into the main container as read-only files, one file per key: the way to pass credentials that
+   * keeps them out of the process environment (prefer it to `secretEnv`).
+   *
+   * @default - none
+   */
+  readonly secretMounts?: SecretMount[];
 
   /**
    * Retries of failed pods (JOB-1).

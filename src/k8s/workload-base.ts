@@ -11,6 +11,7 @@ import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
+import { annotationAcknowledgedRules } from './checks/foreign';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS } from './checks/job-rules';
 import { evaluateWorkload } from './checks/workload-checks';
 import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
@@ -141,13 +142,17 @@ export abstract class K8sWorkloadBase extends Construct {
     const app = appObjectsOf(this);
     app.claim(workload);
     const path = this.node.path;
+    const manifest = app.jsonOf(workload);
+    // checkov suppressions added to the workload object (e.g. through ApiObject.of(...).metadata.addAnnotation) are reported too
+    const acknowledgedRules = annotationAcknowledgedRules(manifest, path);
     return {
       path,
       kind,
       backend: Backend.KUBERNETES,
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
-      controls: evaluateWorkload(app.jsonOf(workload), { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
+      controls: evaluateWorkload(manifest, { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
+      ...(acknowledgedRules.length > 0 ? { acknowledgedRules } : {}),
     };
   }
 }
