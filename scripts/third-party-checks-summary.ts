@@ -170,12 +170,15 @@ function main(argv: string[]): number {
   }
   const read = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf-8') || 'null');
   const checkov = checkovFiles.map((f) => parseCheckovReport(read(f)));
-  const { lines, problems } = summarize(
+  // a report without a single result means checkov read none of the files: a broken run, not a clean one
+  const empty = checkovFiles.filter((_f, i) => checkov[i].results.length === 0).map((f) => `checkov evaluated nothing (${f})`);
+  const { lines, problems: findings } = summarize(
     checkov.flatMap((c) => c.results),
     checkov.flatMap((c) => c.parsingErrors),
     cfnLintFiles.flatMap((f) => parseCfnLintReport(read(f))),
     templates.flatMap((t) => cfnLintIgnores(t, read(t))),
   );
+  const problems = [...empty, ...findings];
   console.log(lines.join('\n'));
   if (problems.length > 0) {
     console.error(['', `third-party-checks: ${problems.length} finding(s) neither fixed nor acknowledged with a reason:`,

@@ -77,28 +77,27 @@ function cfnResourceOf(scope: IConstruct): CfnResource {
 
 /**
  * Acknowledges a checkov check on the resource of a construct with its reason: in the resource's template metadata
- * `checkov.skip` (`[{id, comment}]`, what checkov reads), and in the list that the compliance report shows as
- * `checkov:<check id>`.
+ * `checkov.skip` (`[{id, comment}]`, what checkov reads). The compliance report reads it back from the template (as
+ * `checkov:<check id>`), so an escape hatch that drops the metadata drops the report's line too.
  *
  * @internal
  */
-export function acknowledgeCheckov(list: Acknowledged[], scope: IConstruct, checkId: string, reason: string): void {
+export function acknowledgeCheckov(scope: IConstruct, checkId: string, reason: string): void {
   requireThirdPartyAcknowledgement('checkov', checkId, reason);
   const resource = cfnResourceOf(scope);
   const existing = (resource.getMetadata('checkov') as { skip?: Array<{ id: string; comment: string }> } | undefined)?.skip ?? [];
   const skip = [...existing.filter((s) => s.id !== checkId), { id: checkId, comment: reason }].sort((a, b) => compareCodeUnits(a.id, b.id));
   resource.addMetadata('checkov', { skip });
-  list.push({ rule: `checkov:${checkId}`, reason, path: scope.node.path });
 }
 
 /**
  * Acknowledges a cfn-lint rule on the resource of a construct with its reason: the rule in the resource's template metadata
  * `cfn-lint.config.ignore_checks` (what cfn-lint reads; it has no field for a reason), the reason beside it in
- * `cdk-compliant-ml/acknowledged`, and both in the list that the compliance report shows as `cfn-lint:<rule>`.
+ * `cdk-compliant-ml/acknowledged`. The compliance report reads both back from the template (as `cfn-lint:<rule>`).
  *
  * @internal
  */
-export function acknowledgeCfnLint(list: Acknowledged[], scope: IConstruct, rule: string, reason: string): void {
+export function acknowledgeCfnLint(scope: IConstruct, rule: string, reason: string): void {
   requireThirdPartyAcknowledgement('cfn-lint', rule, reason);
   const resource = cfnResourceOf(scope);
   const ignored = (resource.getMetadata('cfn-lint') as { config?: { ignore_checks?: string[] } } | undefined)?.config?.ignore_checks ?? [];
@@ -106,5 +105,4 @@ export function acknowledgeCfnLint(list: Acknowledged[], scope: IConstruct, rule
   const reasons = (resource.getMetadata(CFN_LINT_REASONS_METADATA_KEY) as Array<{ tool: string; rule: string; reason: string }> | undefined) ?? [];
   resource.addMetadata(CFN_LINT_REASONS_METADATA_KEY, [...reasons.filter((r) => !(r.tool === 'cfn-lint' && r.rule === rule)),
     { tool: 'cfn-lint', rule, reason }].sort((a, b) => compareCodeUnits(a.rule, b.rule)));
-  list.push({ rule: `cfn-lint:${rule}`, reason, path: scope.node.path });
 }

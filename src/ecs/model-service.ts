@@ -213,7 +213,7 @@ export class CompliantModelService extends EcsWorkloadBase {
       healthCheck: { path: readiness, healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
       deregistrationDelay: Duration.seconds(30),
     });
-    acknowledgeCfnLint(this._acknowledged, this.service, 'W3005', 'aws-cdk-lib makes a load-balanced ECS service depend on its target '
+    acknowledgeCfnLint(this.service, 'W3005', 'aws-cdk-lib makes a load-balanced ECS service depend on its target '
       + 'group and listener explicitly; the Ref in LoadBalancers already orders the target group, so that DependsOn entry is redundant '
       + 'and harmless, and the listener entry is needed.');
     return alb;
@@ -234,7 +234,7 @@ export class CompliantModelService extends EcsWorkloadBase {
     });
     const selfLogging = 'This bucket is the access-log destination of the load balancer; logging its own access to itself would recurse.';
     acknowledge(this._acknowledged, bucket, 'AwsSolutions-S1', selfLogging);
-    acknowledgeCheckov(this._acknowledged, bucket, 'CKV_AWS_18', selfLogging);
+    acknowledgeCheckov(bucket, 'CKV_AWS_18', selfLogging);
     return bucket;
   }
 }

@@ -162,7 +162,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       comment: `Runs ${this.node.path}: ${attemptSeconds}s per attempt, ${this.retries} retries (JOB-1, JOB-2)`,
     });
     this.failureTopic.masterKey?.grant(this.stateMachine.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledgeCfnLint(this._acknowledged, this.stateMachine, 'W3005', 'aws-cdk-lib makes a state machine depend on its role and the '
+    acknowledgeCfnLint(this.stateMachine, 'W3005', 'aws-cdk-lib makes a state machine depend on its role and the '
       + 'role\'s policy explicitly; the Fn::GetAtt of RoleArn already orders the role, so that DependsOn entry is redundant and harmless, '
       + 'and the policy entry is needed.');
     if (!tracing) {
@@ -333,7 +333,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       + 'time), CloudWatch Logs log delivery and X-Ray tracing, which support no resource-level permissions.';
     const stateMachinePolicy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
     if (stateMachinePolicy && nagResources(stack.resolve((stateMachinePolicy as iam.Policy).document)).includes('*')) {
-      acknowledgeCheckov(this._acknowledged, stateMachinePolicy, 'CKV_AWS_111', wildcardWrites);
+      acknowledgeCheckov(stateMachinePolicy, 'CKV_AWS_111', wildcardWrites);
     }
     check(this.stateMachine.role, [
       [/^\*$/, 'ecs:StopTask and ecs:DescribeTasks of the runTask.sync integration, CloudWatch Logs log delivery and X-Ray tracing '
