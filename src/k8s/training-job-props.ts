@@ -109,8 +109,12 @@ export interface CompliantTrainingJobProps extends WorkloadPodOptions {
   readonly secretEnv?: Record<string, SecretKeyReference>;
 
   /**
-   * Kubernetes Secrets mounted into the main container as read-only files, one file per key: the way to pass credentials that
-   * keeps them out of the process environment (prefer it to `secretEnv`).
+   * Kubernetes Secrets mounted into the main container as read-only files, one file per key.
+   *
+   * Prefer it to `secretEnv`: files keep credentials out of the process environment, which child processes inherit and
+   * crash reports and debug endpoints show.
+   *
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod
    *
    * @default - none
    */
