@@ -16,7 +16,7 @@ function build() {
   const app = new App();
   const stack = new Stack(app, 'Serving', { env: ENV });
   const service = new ecs.CompliantModelService(stack, 'Scorer', { image: IMAGE, model: MODEL, loadBalancer: {} });
-  const job = new ecs.CompliantTrainingJob(stack, 'Retrain', { image: IMAGE, model: MODEL, cluster: service.cluster });
+  const job = new ecs.CompliantTrainingJob(stack, 'Retrain', { image: IMAGE, model: MODEL, cluster: service.placement.cluster });
   return { app, stack, service, job };
 }
 
