@@ -41,8 +41,9 @@ export function createApp(outdir?: string): App {
     modelLoadTimeout: Duration.minutes(20),
     modelCacheSize: Size.gibibytes(40),
     autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 60 },
-    env: { MODEL_STORE_ENDPOINT: 'http://model-store.mlops.svc:9000' },
-    secretEnv: { MODEL_STORE_ACCESS_KEY: { secretName: 'model-store-reader', key: 'access-key' } },
+    // the model store's credentials as a read-only file, not an environment variable (checkov CKV_K8S_35)
+    env: { MODEL_STORE_ENDPOINT: 'http://model-store.mlops.svc:9000', MODEL_STORE_ACCESS_KEY_FILE: '/var/run/secrets/model-store/access-key' },
+    secretMounts: [{ secretName: 'model-store-reader', mountPath: '/var/run/secrets/model-store' }],
     logShipping: k8s.LogShipping.sidecar(k8s.LogDestination.otlpHttp({ host: 'otel-collector.observability.svc', port: 4318 })),
     allowIngressFrom: [k8s.NetworkPeer.podsInNamespace('gateway', { 'app.kubernetes.io/name': 'api-gateway' })],
     egress: [{ peer: k8s.NetworkPeer.podsInNamespace('mlops', { 'app.kubernetes.io/name': 'model-store' }), port: 9000 }],

@@ -9,6 +9,7 @@ import { Backend, WorkloadReport } from '../compliance/report-model';
 import { ImageReference } from '../core/image-reference';
 import { DIGEST_PATTERN } from '../core/patterns';
 import { isSecretName, plaintextSecretProblem } from '../core/secret-detection';
+import { readCheckovComments } from '../core/third-party-acknowledgements';
 
 /**
  * The controls a Dockerfile can show (IMG-1, IMG-2, IMG-4, SEC-1, SEC-9), evaluated into one report entry per Dockerfile.
@@ -57,7 +58,10 @@ export function evaluateDockerfiles(inputs: DockerfileInput[], buildArgs: Map<st
     problems.push(...parsed.problems);
     if (parsed.dockerfile) {
       try {
-        entries.push(dockerfileEntry(parsed.dockerfile, buildArgs));
+        const entry = dockerfileEntry(parsed.dockerfile, buildArgs);
+        // checkov suppressions in the file's comments, with their reasons (third-party-acknowledgements.ts)
+        const acknowledgedRules = readCheckovComments(input.text).acknowledged.map((a) => ({ ...a, path: input.file }));
+        entries.push(acknowledgedRules.length > 0 ? { ...entry, acknowledgedRules } : entry);
       } catch (e) {
         problems.push({ file: input.file, message: `cannot evaluate the Dockerfile: ${(e as Error).message}` });
       }

@@ -100,11 +100,11 @@ export interface NotEvaluatedObject {
 }
 
 /**
- * A rule of an external checker (e.g. cdk-nag) acknowledged on a resource of a workload, with the written reason.
+ * A rule of an external checker (cdk-nag, checkov, cfn-lint) acknowledged on a resource of a workload, with the written reason.
  */
 export interface AcknowledgedRule {
   /**
-   * The rule, e.g. `AwsSolutions-ECS2` or `AwsSolutions-IAM5[Resource::*]`.
+   * The rule, e.g. `AwsSolutions-ECS2`, `AwsSolutions-IAM5[Resource::*]`, `checkov:CKV_AWS_18` or `cfn-lint:W3005`.
    */
   readonly rule: string;
 
@@ -114,7 +114,8 @@ export interface AcknowledgedRule {
   readonly reason: string;
 
   /**
-   * The construct path of the resource the rule is acknowledged on.
+   * The construct path of the resource the rule is acknowledged on (for an input of `cdk-compliant-ml check`, its
+   * `<file>#<logical id>`, `<file>#<kind>/<name>` or Dockerfile).
    */
   readonly path: string;
 }

@@ -1,6 +1,7 @@
 import { Aspects, CfnResource, IAspect, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { compareCodeUnits } from '../core/ordering';
+import { CFN_LINT_REASONS_METADATA_KEY, requireThirdPartyAcknowledgement } from '../core/third-party-acknowledgements';
 
 /**
  * A rule acknowledged for cdk-nag (`Validations.of(...).acknowledge`), with its reason; it also lands in the report.
@@ -63,4 +64,45 @@ export function acknowledge(list: Acknowledged[], scope: IConstruct, rule: strin
     ? { id: finding[1], reason, applies_to: [finding[2]] }
     : { id: rule, reason }));
   list.push({ rule, reason, path: scope.node.path });
+}
+
+/** The CloudFormation resource an acknowledgement is written on: the construct itself, or its default child. */
+function cfnResourceOf(scope: IConstruct): CfnResource {
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) {
+    throw new Error(`${scope.node.path} has no CloudFormation resource to write an acknowledgement on`);
+  }
+  return resource;
+}
+
+/**
+ * Acknowledges a checkov check on the resource of a construct with its reason: in the resource's template metadata
+ * `checkov.skip` (`[{id, comment}]`, what checkov reads). The compliance report reads it back from the template (as
+ * `checkov:<check id>`), so an escape hatch that drops the metadata drops the report's line too.
+ *
+ * @internal
+ */
+export function acknowledgeCheckov(scope: IConstruct, checkId: string, reason: string): void {
+  requireThirdPartyAcknowledgement('checkov', checkId, reason);
+  const resource = cfnResourceOf(scope);
+  const existing = (resource.getMetadata('checkov') as { skip?: Array<{ id: string; comment: string }> } | undefined)?.skip ?? [];
+  const skip = [...existing.filter((s) => s.id !== checkId), { id: checkId, comment: reason }].sort((a, b) => compareCodeUnits(a.id, b.id));
+  resource.addMetadata('checkov', { skip });
+}
+
+/**
+ * Acknowledges a cfn-lint rule on the resource of a construct with its reason: the rule in the resource's template metadata
+ * `cfn-lint.config.ignore_checks` (what cfn-lint reads; it has no field for a reason), the reason beside it in
+ * `cdk-compliant-ml/acknowledged`. The compliance report reads both back from the template (as `cfn-lint:<rule>`).
+ *
+ * @internal
+ */
+export function acknowledgeCfnLint(scope: IConstruct, rule: string, reason: string): void {
+  requireThirdPartyAcknowledgement('cfn-lint', rule, reason);
+  const resource = cfnResourceOf(scope);
+  const ignored = (resource.getMetadata('cfn-lint') as { config?: { ignore_checks?: string[] } } | undefined)?.config?.ignore_checks ?? [];
+  resource.addMetadata('cfn-lint', { config: { ignore_checks: [...new Set([...ignored, rule])].sort() } });
+  const reasons = (resource.getMetadata(CFN_LINT_REASONS_METADATA_KEY) as Array<{ tool: string; rule: string; reason: string }> | undefined) ?? [];
+  resource.addMetadata(CFN_LINT_REASONS_METADATA_KEY, [...reasons.filter((r) => !(r.tool === 'cfn-lint' && r.rule === rule)),
+    { tool: 'cfn-lint', rule, reason }].sort((a, b) => compareCodeUnits(a.rule, b.rule)));
 }

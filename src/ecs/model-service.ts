@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from './acknowledgements';
+import { acknowledge, acknowledgeCfnLint, acknowledgeCheckov } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
 import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
@@ -213,6 +213,9 @@ export class CompliantModelService extends EcsWorkloadBase {
       healthCheck: { path: readiness, healthyHttpCodes: '200', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
       deregistrationDelay: Duration.seconds(30),
     });
+    acknowledgeCfnLint(this.service, 'W3005', 'aws-cdk-lib makes a load-balanced ECS service depend on its target '
+      + 'group and listener explicitly; the Ref in LoadBalancers already orders the target group, so that DependsOn entry is redundant '
+      + 'and harmless, and the listener entry is needed.');
     return alb;
   }
 
@@ -222,10 +225,16 @@ export class CompliantModelService extends EcsWorkloadBase {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(EcsDefaults.LOG_RETENTION_DAYS) }],
+      // versioned, so an access log deleted or overwritten before its retention ends stays recoverable for that time (checkov CKV_AWS_21)
+      versioned: true,
+      lifecycleRules: [{
+        expiration: Duration.days(EcsDefaults.LOG_RETENTION_DAYS),
+        noncurrentVersionExpiration: Duration.days(EcsDefaults.LOG_RETENTION_DAYS),
+      }],
     });
-    acknowledge(this._acknowledged, bucket, 'AwsSolutions-S1',
-      'This bucket is the access-log destination of the load balancer; logging its own access to itself would recurse.');
+    const selfLogging = 'This bucket is the access-log destination of the load balancer; logging its own access to itself would recurse.';
+    acknowledge(this._acknowledged, bucket, 'AwsSolutions-S1', selfLogging);
+    acknowledgeCheckov(bucket, 'CKV_AWS_18', selfLogging);
     return bucket;
   }
 }

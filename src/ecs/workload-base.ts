@@ -2,7 +2,7 @@ import { CfnResource, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Acknowledged } from './acknowledgements';
 import { TaskPlacement, resolvePlacement } from './capacity';
-import { WORKLOAD_METADATA_KEY, datasetsOf, evaluateEcsWorkload, imagesOf } from './checks/evaluate';
+import { WORKLOAD_METADATA_KEY, datasetsOf, evaluateEcsWorkload, imagesOf, templateAcknowledgedRules } from './checks/evaluate';
 import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
@@ -116,8 +116,18 @@ export abstract class EcsWorkloadBase extends Construct {
         waivers: this.waivers,
         waiverSource: `construct ${this.node.path}`,
       }),
-      acknowledgedRules: this._acknowledged.map((a) => ({ ...a })),
+      // cdk-nag acknowledgements from the construct tree (cdk-nag reads them there); checkov's and cfn-lint's from the template
+      acknowledgedRules: [...this._acknowledged.map((a) => ({ ...a })), ...templateAcknowledgedRules(template, this._ownResources())],
     };
+  }
+
+  /** @internal The CloudFormation resources below this construct in its stack, by logical ID, with the path of the L2 they are the default child of. */
+  public _ownResources(): Array<{ logicalId: string; path: string }> {
+    const stack = Stack.of(this);
+    return this.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack).map((c) => ({
+      logicalId: stack.resolve(c.logicalId),
+      path: (c.node.scope && c.node.scope.node.defaultChild === c ? c.node.scope : c).node.path,
+    }));
   }
 
   /** @internal Throws unless a waiver covers the control that relaxing `prop` breaks. */

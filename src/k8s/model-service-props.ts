@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { LogShipping } from './log-shipping';
 import { EgressRule, NetworkPeer } from './network';
 import { WorkloadPodOptions } from './pod-options';
-import { SecretKeyReference } from './pod-template';
+import { SecretKeyReference, SecretMount } from './pod-template';
 import { ImageReference } from '../core/image-reference';
 import { ImageProvenance, ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
@@ -192,6 +192,18 @@ export interface CompliantModelServiceProps extends WorkloadPodOptions {
    * @default - none
    */
   readonly secretEnv?: Record<string, SecretKeyReference>;
+
+  /**
+   * Kubernetes Secrets mounted into the main container as read-only files, one file per key.
+   *
+   * Prefer it to `secretEnv`: files keep credentials out of the process environment, which child processes inherit and
+   * crash reports and debug endpoints show.
+   *
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod
+   *
+   * @default - none
+   */
+  readonly secretMounts?: SecretMount[];
 
   /**
    * Container command.

@@ -137,6 +137,7 @@ export class CompliantModelService extends K8sWorkloadBase {
         INFERENCE_LOG_PATH: this.logShipping.mode === LogShippingMode.SIDECAR ? `${logDir}/inference.log` : '/dev/stdout',
       },
       secretEnv: props.secretEnv,
+      secretMounts: props.secretMounts,
       command: props.command,
       args: props.args,
       ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],

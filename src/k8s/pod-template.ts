@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { fluentBitSidecar, fluentBitVolumes, LOG_VOLUME } from './fluent-bit';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { containerSecurityContext, podSecurityContext } from './pod-security';
-import { requireMountPaths, requireUniqueNames, wholeMebibytes } from '../core/bounds';
+import { requireMountPaths, requireObjectName, requireUniqueNames, wholeMebibytes } from '../core/bounds';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { compareCodeUnits } from '../core/ordering';
@@ -28,6 +28,24 @@ export interface SecretKeyReference {
 }
 
 /**
+ * A Kubernetes Secret mounted into the main container as read-only files, one file per key of the Secret (SEC-9). Files rather
+ * than environment variables keep the secret out of the process environment, which child processes inherit and crash reports,
+ * `kubectl describe` and debug endpoints show (checkov CKV_K8S_35).
+ */
+export interface SecretMount {
+  /**
+   * The name of the Secret in the workload's namespace.
+   */
+  readonly secretName: string;
+
+  /**
+   * The absolute directory in the main container where the Secret's keys appear as files (e.g. `/var/run/secrets/model-store`,
+   * giving `/var/run/secrets/model-store/access-key` for the key `access-key`), readable by the workload's group only.
+   */
+  readonly mountPath: string;
+}
+
+/**
  * Everything the shared pod-spec renderer needs.
  *
  * @internal
@@ -47,6 +65,8 @@ export interface PodTemplateOptions {
   /** Environment the construct sets itself; the user's `env` and `secretEnv` may not redefine it. */
   readonly systemEnv: Record<string, string>;
   readonly secretEnv?: Record<string, SecretKeyReference>;
+  /** Secrets mounted as read-only files (volumes `secret-<i>`). */
+  readonly secretMounts?: SecretMount[];
   readonly command?: string[];
   readonly args?: string[];
   readonly ports?: k8s.ContainerPort[];
@@ -95,13 +115,17 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     validateEnvName(scope, `secretEnv.${name}`, name);
     env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
   }
-  const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }, ...o.volumeMounts];
+  const secretMounts = o.secretMounts ?? [];
+  secretMounts.forEach((m, i) => requireObjectName(scope, `secretMounts[${i}].secretName`, m.secretName, 'Secret'));
+  const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }, ...o.volumeMounts,
+    ...secretMounts.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true }))];
   if (sidecar) {
     env.push({ name: 'LOG_DIR', value: o.logShipping.logDirectory! });
     mounts.push({ name: LOG_VOLUME, mountPath: o.logShipping.logDirectory! });
   }
   const shipper = sidecar ? fluentBitSidecar(o.logShipping, o.user, o.group) : undefined;
-  const mountProps = ['tmp (the construct\'s /tmp)', ...o.volumeMounts.map((m, i) => o.volumeMountProps?.[i] ?? m.name), 'logShipping.logDirectory'];
+  const mountProps = ['tmp (the construct\'s /tmp)', ...o.volumeMounts.map((m, i) => o.volumeMountProps?.[i] ?? m.name),
+    ...secretMounts.map((_m, i) => `secretMounts[${i}].mountPath`), 'logShipping.logDirectory'];
   requireMountPaths(scope, mounts.map((m, i) => ({ prop: mountProps[i], path: m.mountPath, readOnly: m.readOnly })));
   requireMountPaths(scope, (shipper?.volumeMounts ?? []).map((m) => ({
     prop: m.name === LOG_VOLUME ? 'logShipping.logDirectory' : `the log shipper's ${m.name} mount`, path: m.mountPath, readOnly: m.readOnly,
@@ -119,7 +143,9 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     securityContext: containerSecurityContext(o.user, o.group, o.readOnlyRootFilesystem),
     volumeMounts: mounts,
   };
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(scope, 'tmpSize', o.tmpSize)}Mi`) } }, ...o.volumes];
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(scope, 'tmpSize', o.tmpSize)}Mi`) } }, ...o.volumes,
+    // 0o440: owner root, group the workload's fsGroup; nobody else reads the files
+    ...secretMounts.map((m, i): k8s.Volume => ({ name: `secret-${i}`, secret: { secretName: m.secretName, defaultMode: 0o440 } }))];
   if (sidecar) {
     volumes.push(...fluentBitVolumes(o.logShipping, o.logConfigMapName!));
   }

@@ -148,6 +148,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         ...(this.model ? { MODEL_NAME: this.model.name, MODEL_VERSION: this.model.version } : {}),
       },
       secretEnv: props.secretEnv,
+      secretMounts: props.secretMounts,
       command: props.command,
       args: props.args,
       volumes: [checkpoint, ...datasetClaims.map((d, i): k8s.Volume => (d.csi

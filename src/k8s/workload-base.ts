@@ -11,7 +11,7 @@ import { ImageReference } from '../core/image-reference';
 import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
-import { datasetsOf } from './checks/foreign';
+import { annotationAcknowledgedRules, datasetsOf } from './checks/foreign';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS } from './checks/job-rules';
 import { evaluateWorkload } from './checks/workload-checks';
 import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
@@ -143,6 +143,8 @@ export abstract class K8sWorkloadBase extends Construct {
     app.claim(workload);
     const path = this.node.path;
     const manifest = app.jsonOf(workload);
+    // checkov suppressions added to the workload object (e.g. through ApiObject.of(...).metadata.addAnnotation) are reported too
+    const acknowledgedRules = annotationAcknowledgedRules(manifest, path);
     return {
       path,
       kind,
@@ -151,6 +153,7 @@ export abstract class K8sWorkloadBase extends Construct {
       model: model ? { ...model } : undefined,
       datasets: datasetsOf(manifest),
       controls: evaluateWorkload(manifest, { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
+      ...(acknowledgedRules.length > 0 ? { acknowledgedRules } : {}),
     };
   }
 }

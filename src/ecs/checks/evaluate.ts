@@ -9,10 +9,11 @@ import { TemplateView, flatten } from './template';
 import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
 import { Finding, applyWaivers } from '../../compliance/finding';
-import { Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
+import { AcknowledgedRule, Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
 import { readOutputWaivers } from '../../core/output-waivers';
 import { DatasetMetadata } from '../../core/provenance';
 import { datasetsFromProvenance } from '../../core/provenance-keys';
+import { readTemplateAcknowledgements } from '../../core/third-party-acknowledgements';
 import { Waiver } from '../../core/waiver';
 
 /**
@@ -115,6 +116,7 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
     const scope = serviceId ? ControlScope.SERVICE : ControlScope.JOB;
     const found = meta.waivers === undefined ? { waivers: [], problems: [] } : readOutputWaivers(meta.waivers, applicableControlIds(scope));
     found.problems.forEach((message) => onProblem(id, `metadata ${WORKLOAD_METADATA_KEY}: ${message}`));
+    const acknowledgedRules = templateAcknowledgedRules(tv, [id, ...(serviceId ? [serviceId] : [])].map((x) => ({ logicalId: x, path: pathOf(x) })));
     out.push({
       path: pathOf(serviceId ?? id),
       kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
@@ -124,9 +126,23 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
       controls: evaluateEcsWorkload(tv, {
         taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
       }),
+      ...(acknowledgedRules.length > 0 ? { acknowledgedRules } : {}),
     });
   }
   return out;
+}
+
+/**
+ * The checkov and cfn-lint rules acknowledged in the template metadata of the given resources (`Metadata.checkov.skip`,
+ * `Metadata.cfn-lint.config.ignore_checks` with the reasons in `Metadata.cdk-compliant-ml/acknowledged`), read from the
+ * template, so that the report shows what the checkers will read. Entries without a reason acknowledge nothing.
+ *
+ * @param resources logical ID and report path of each resource
+ * @internal
+ */
+export function templateAcknowledgedRules(tv: TemplateView, resources: Array<{ logicalId: string; path: string }>): AcknowledgedRule[] {
+  return resources.flatMap(({ logicalId, path }) =>
+    readTemplateAcknowledgements(tv.get(logicalId)?.Metadata).acknowledged.map((a) => ({ rule: a.rule, reason: a.reason, path })));
 }
 
 /**

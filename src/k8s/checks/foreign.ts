@@ -5,10 +5,11 @@ import { DiscoveredWorkload, discoverWorkloads, renameEvidence } from './pod-spe
 import { evaluateWorkload } from './workload-checks';
 import { applicableControlIds } from '../../compliance/catalogue';
 import { ControlScope } from '../../compliance/control';
-import { Backend, NotEvaluatedObject, WorkloadReport } from '../../compliance/report-model';
+import { AcknowledgedRule, Backend, NotEvaluatedObject, WorkloadReport } from '../../compliance/report-model';
 import { OutputWaivers, readAnnotationWaivers } from '../../core/output-waivers';
 import { DatasetMetadata } from '../../core/provenance';
 import { datasetsFromProvenance } from '../../core/provenance-keys';
+import { readCheckovAnnotations } from '../../core/third-party-acknowledgements';
 import { Waiver } from '../../core/waiver';
 import { WAIVERS_ANNOTATION } from '../metadata';
 import { apiGroup } from './profile';
@@ -114,7 +115,26 @@ export function annotationWaivers(obj: Manifest, scope: ControlScope = workloadS
 export function foreignWorkloadEntry(path: string, obj: Manifest, all: Manifest[] | K8sObjectIndex, waivers: Waiver[] = [],
   waiverSource?: string): WorkloadReport {
   const index = all instanceof K8sObjectIndex ? all : K8sObjectIndex.of(all);
-  return discoveredEntry(path, { manifest: obj, kind: String(obj.kind), suffix: '', scope: workloadScope(obj), renames: [] }, index, waivers, waiverSource);
+  return withAcknowledgedRules(
+    discoveredEntry(path, { manifest: obj, kind: String(obj.kind), suffix: '', scope: workloadScope(obj), renames: [] }, index, waivers, waiverSource),
+    obj, path);
+}
+
+/**
+ * The checkov suppressions in the annotations of an object (`checkov.io/skip<N>: <check id>=<reason>`), as acknowledged rules of
+ * the workloads it holds, at the object's path. A suppression without a reason acknowledges nothing and is left out.
+ *
+ * @internal
+ */
+export function annotationAcknowledgedRules(obj: Manifest, path: string): AcknowledgedRule[] {
+  return readCheckovAnnotations(obj?.metadata?.annotations).acknowledged.map((a) => ({ rule: a.rule, reason: a.reason, path }));
+}
+
+/** The entry with the object's acknowledged rules added (the field stays absent when there are none). */
+function withAcknowledgedRules(entry: WorkloadReport, obj: Manifest, path: string): WorkloadReport {
+  const acknowledged = annotationAcknowledgedRules(obj, path);
+  const all = [...(entry.acknowledgedRules ?? []), ...acknowledged];
+  return all.length > 0 ? { ...entry, acknowledgedRules: all } : entry;
 }
 
 /** The report entry of one discovered workload, its evidence naming the object of the output. */
@@ -156,7 +176,7 @@ export function objectWorkloads(basePath: string, obj: Manifest, index: K8sObjec
   const workloads = discovered.workloads.map((found) => {
     const waivers = annotationWaivers(obj, found.scope);
     waivers.problems.forEach((p) => problems.add(p));
-    return discoveredEntry(basePath, found, index, waivers.waivers, waiverSource);
+    return withAcknowledgedRules(discoveredEntry(basePath, found, index, waivers.waivers, waiverSource), obj, basePath);
   });
   return {
     workloads,
