@@ -70,8 +70,13 @@ export interface RenderedArtifacts {
  * @internal
  */
 export function renderArtifacts(scope: IConstruct, items: ArtifactToVerify[], o: {
-  user: number; group: number; verifierImage?: ImageReference; ociMount: OciArtifactMount; ociPath: string;
-  modelArtifact?: PinnedArtifact; datasetArtifacts?: PinnedArtifact[];
+  user: number;
+  group: number;
+  verifierImage?: ImageReference;
+  ociMount: OciArtifactMount;
+  ociPath: string;
+  modelArtifact?: PinnedArtifact;
+  datasetArtifacts?: PinnedArtifact[];
 }): RenderedArtifacts {
   if (!/^\/[A-Za-z0-9._/-]+$/.test(o.ociPath) || o.ociPath.split('/').includes('..')) {
     throw propError(scope, 'ociArtifactPath', o.ociPath, 'must be an absolute path of [A-Za-z0-9._/-] without ".."', 'e.g. /models');
