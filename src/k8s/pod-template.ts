@@ -81,6 +81,8 @@ export interface PodTemplateOptions {
   readonly priorityClassName?: string;
   readonly restartPolicy?: string;
   readonly scheduling?: Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'>;
+  /** Init containers that run after the log shipper starts and before the main container (the artifact verifiers, MOD-1). */
+  readonly extraInitContainers?: k8s.Container[];
 }
 
 /**
@@ -149,11 +151,12 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
   if (sidecar) {
     volumes.push(...fluentBitVolumes(o.logShipping, o.logConfigMapName!));
   }
+  const initContainers = [...(shipper ? [shipper] : []), ...(o.extraInitContainers ?? [])];
   return {
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(o.user, o.group),
-    initContainers: shipper ? [shipper] : undefined,
+    initContainers: initContainers.length > 0 ? initContainers : undefined,
     containers: [main],
     volumes,
     restartPolicy: o.restartPolicy,

@@ -13,6 +13,8 @@ import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 import { annotationAcknowledgedRules, datasetsOf } from './checks/foreign';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS } from './checks/job-rules';
+import { PodView } from './checks/manifest';
+import { artifactReports } from './checks/model-artifact-rules';
 import { evaluateWorkload } from './checks/workload-checks';
 import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
 import { LogDestination } from './log-destination';
@@ -52,6 +54,9 @@ export abstract class K8sWorkloadBase extends Construct {
   public readonly waivers: Waiver[];
   /** The image of the main container. */
   public readonly image: ImageReference;
+
+  /** @internal The images of the artifact verifiers (MOD-1), listed in the report's images. */
+  public _artifactImages: string[] = [];
 
   /** The kinds whose name rules bound `name`. */
   private readonly nameKinds: readonly string[];
@@ -129,6 +134,7 @@ export abstract class K8sWorkloadBase extends Construct {
     if (shipping.mode === LogShippingMode.SIDECAR) {
       images.push(shipperImage(shipping));
     }
+    images.push(...this._artifactImages.filter((image) => !images.includes(image)));
     return images;
   }
 
@@ -152,6 +158,7 @@ export abstract class K8sWorkloadBase extends Construct {
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
       datasets: datasetsOf(manifest),
+      ...artifactReports(new PodView(manifest)),
       controls: evaluateWorkload(manifest, { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
       ...(acknowledgedRules.length > 0 ? { acknowledgedRules } : {}),
     };
