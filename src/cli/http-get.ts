@@ -119,6 +119,7 @@ export function httpGet(ref: string, url: URL, headers: Record<string, string>, 
     const where = `${url.origin}${url.pathname}`;
     let settled = false;
     let outcome: HttpResponse | undefined;
+    let response: http.IncomingMessage | undefined;
     const settle = (done: () => void) => {
       if (!settled) {
         settled = true;
@@ -137,6 +138,7 @@ export function httpGet(ref: string, url: URL, headers: Record<string, string>, 
     const options = sink ? { method: 'GET', headers: { ...headers, 'Connection': 'close', 'Accept-Encoding': 'identity' }, agent: false }
       : { method: 'GET', headers };
     const req = lib.request(url, options, (res) => {
+      response = res;
       const status = res.statusCode ?? 0;
       const streamed = sink !== undefined && status >= 200 && status <= 299;
       const declared = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
@@ -187,8 +189,8 @@ export function httpGet(ref: string, url: URL, headers: Record<string, string>, 
       }
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (outcome !== undefined && e.code?.startsWith('HPE_')) {
-        fail(`the answer to GET ${where} goes on after its Content-Length of ${outcome.headers['content-length']} bytes (a wrong `
+      if (response?.complete === true && e.code?.startsWith('HPE_')) { // the parser reads on past the body before 'end' is emitted
+        fail(`the answer to GET ${where} goes on after its Content-Length of ${response.headers['content-length']} bytes (a wrong `
           + 'Content-Length); refusing it');
       } else if (e instanceof TimeoutError) {
         fail(`timed out after ${timeoutMs / 1000}s waiting for ${url.origin} (GET ${url.pathname}); check the network or raise --timeout`);
