@@ -1,6 +1,7 @@
 import { identityCheck } from './identity-checks';
 import { jobChecks, runTaskStates } from './job-checks';
 import { loggingChecks, registryChecks } from './logging-checks';
+import { modelArtifactVerified } from './model-checks';
 import { containerSecurityChecks, hostIsolationCheck, secretEnvironmentCheck } from './security-checks';
 import { serviceChecks } from './service-checks';
 import { imageChecks, metadataChecks, resourceCheck } from './task-checks';
@@ -49,6 +50,7 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
   const findings: Finding[] = [
     ...imageChecks(task), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
     identityCheck(task), secretEnvironmentCheck(task), resourceCheck(task), ...loggingChecks(task, subject.scope), ...registryChecks(task),
+    modelArtifactVerified(task, subject.scope),
   ];
   if (service) {
     findings.push(...serviceChecks(task, service));
