@@ -99,7 +99,7 @@ export function cloudModelMessage(request: ModelRequest): string {
   const scheme = request.reference.slice(0, request.reference.indexOf(':'));
   const what = request.reference.endsWith('/')
     ? `for a directory, write its manifest where the files are and take the manifest's sha256: \`${SHA256SUMS_COMMAND}\`, then upload `
-      + `SHA256SUMS next to the files (the verifier reads it)`
+      + 'SHA256SUMS next to the files (the verifier reads it)'
     : `for one file, \`sha256sum FILE\` where the file is (e.g. after \`${scheme === 's3' ? 'aws s3 cp' : 'gcloud storage cp'} `
       + `${request.reference} .\`)`;
   return `${request.reference}: pin reads no ${scheme}:// objects (it holds no cloud credentials), so it cannot compute this digest; `
@@ -124,8 +124,12 @@ export async function resolveModel(request: ModelRequest, registry: RegistryOpti
       throw new RegistryError(`${ref}: the manifest ${resolved.digest} has no layers, so it holds no model files; check the reference`);
     }
     const entry = {
-      name: request.name, source: ArtifactSource.OCI, reference: request.reference, digest: resolved.digest,
-      mediaType: resolved.mediaType, artifactType: resolved.artifactType,
+      name: request.name,
+      source: ArtifactSource.OCI,
+      reference: request.reference,
+      digest: resolved.digest,
+      mediaType: resolved.mediaType,
+      artifactType: resolved.artifactType,
     };
     const what = resolved.platforms !== undefined ? `index of ${resolved.platforms.length} platforms` : `${resolved.layerCount} layers`;
     return { entry, details: `${what}${resolved.artifactType ? `, artifactType ${resolved.artifactType}` : ''}` };

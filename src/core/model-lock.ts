@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { describe } from './errors';
-import { parseLockReference } from './image-lock';
+import { ImageLock, parseLockReference } from './image-lock';
 import { ARTIFACT_DIGEST, ArtifactSource, artifactProblem } from './model-artifact';
 import { manifestDigest, parseManifest } from './model-manifest';
 import { compareCodeUnits } from './ordering';
@@ -196,4 +196,20 @@ export function readModels(json: unknown, bad: (problem: string) => Error): Mode
       resolvedAt: entry.resolvedAt,
     };
   });
+}
+
+/**
+ * The model of this name in the lock, or an error that lists the lock's models and the `pin` command to run.
+ *
+ * @internal
+ */
+export function lockedModel(lock: ImageLock, name: string): ModelLockEntry {
+  const entry = lock.findModel(name);
+  if (entry !== undefined) {
+    return entry;
+  }
+  const names = lock.models.map((m) => m.name);
+  const lockOption = lock.source === ImageLock.DEFAULT_FILE_NAME ? '' : ` --lock ${lock.source}`;
+  throw new Error(`the image lock ${lock.source} has no model ${describe(name)} (${names.length === 0 ? 'it has no models'
+    : `its models: ${names.join(', ')}`}); run \`cdk-compliant-ml pin${lockOption} --model ${name}=REFERENCE\` and commit the updated lock`);
 }

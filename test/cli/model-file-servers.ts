@@ -100,8 +100,8 @@ export async function startRawServer(answers: Record<string, string | Buffer>): 
 }
 
 /** What `sha256sum` prints for a file, as `sha256:<hex>` (the reference the digests are compared with). */
-export function sha256sumOf(file: string): string {
-  return `sha256:${execFileSync('sha256sum', [file], { encoding: 'utf-8' }).split(' ')[0]}`;
+export function sha256sumOf(filePath: string): string {
+  return `sha256:${execFileSync('sha256sum', [filePath], { encoding: 'utf-8' }).split(' ')[0]}`;
 }
 
 /** Writes files (path → content) below a new temp directory and returns it. */

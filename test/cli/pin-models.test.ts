@@ -201,7 +201,7 @@ describe('pin with images and models in one lock', () => {
     expect(r.stderr).toContain('s3://acme-models/fraud/model.bin: pin reads no s3:// objects (it holds no cloud credentials), so it cannot '
       + 'compute this digest; for one file, `sha256sum FILE` where the file is (e.g. after `aws s3 cp s3://acme-models/fraud/model.bin .`); '
       + 'then write ModelArtifact.fromUri(\'s3://acme-models/fraud/model.bin\', \'sha256:<64 hex>\') in the app');
-    expect(r.stderr).toContain(`gs://acme-models/bert/: pin reads no gs:// objects (it holds no cloud credentials), so it cannot compute this digest; `
+    expect(r.stderr).toContain('gs://acme-models/bert/: pin reads no gs:// objects (it holds no cloud credentials), so it cannot compute this digest; '
       + `for a directory, write its manifest where the files are and take the manifest's sha256: \`${SHA256SUMS_COMMAND}\``);
     expect(r.stderr).toContain('1 of 3 models pinned');
     expect(Object.keys(readLock(dir).models)).toEqual(['fraud']);
