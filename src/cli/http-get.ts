@@ -197,7 +197,8 @@ export function httpGet(ref: string, url: URL, headers: Record<string, string>, 
       } else if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ECONNRESET') {
         fail(`cannot reach ${url.origin} (${e.code}); check the host name and the network`);
       } else if (e.code === 'EPROTO' || /ssl|tls|certificate/i.test(e.message)) {
-        fail(`TLS error talking to ${url.origin} (${printable(e.message)}); for a registry that serves plain HTTP use --insecure-registry ${url.host}`);
+        fail(`TLS error talking to ${url.origin} (${printable(e.message)}); for a certificate of a private CA set NODE_EXTRA_CA_CERTS to the CA's `
+          + `PEM file, for a server that speaks plain HTTP use --insecure-registry ${url.host}`);
       } else if (e.code?.startsWith('HPE_')) {
         fail(`malformed answer from ${url.origin}: not HTTP (${e.code})`);
       } else {
