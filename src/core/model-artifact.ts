@@ -167,11 +167,11 @@ export class ModelArtifact extends PinnedArtifact {
    *
    * Throws, listing the models of the lock, when it has none of this name.
    *
-   * @param lock the lock, e.g. `ImageLock.fromFile('images.lock.json')`
+   * @param imageLock the lock, e.g. `ImageLock.fromFile('images.lock.json')`
    * @param name the model's name in the lock, e.g. `fraud-scorer`
    */
-  public static fromLock(lock: ImageLock, name: string): ModelArtifact {
-    const entry = lockedModel(lock, name);
+  public static fromLock(imageLock: ImageLock, name: string): ModelArtifact {
+    const entry = lockedModel(imageLock, name);
     return entry.source === ArtifactSource.OCI ? ModelArtifact.fromOci(ImageReference.fromString(`${entry.reference}@${entry.digest}`))
       : ModelArtifact.fromUri(entry.reference, entry.digest);
   }
