@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { authEnvName, Credentials } from './docker-auth';
-import { getFollowingRedirects, HttpResponse } from './http-get';
+import { getFollowingRedirects, HttpResponse, plainHttpAllowed } from './http-get';
 import { describeBody, printable, RegistryError } from './registry-manifest';
 import { MANIFEST_FILE_NAME, manifestDigest, parseManifest } from '../core/model-manifest';
 
@@ -116,6 +116,9 @@ export const SHA256SUMS_COMMAND = `cd DIR && find . -type f ! -path ./${MANIFEST
 /** A streamed GET of a model file: 200 only; 401/403/404 and other answers become errors that say what to do. */
 async function get(ref: string, url: URL, options: ModelFileOptions, maxBytes: number, sink: (chunk: Buffer) => void,
   messages: { notFound?: string } = {}): Promise<HttpResponse> {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpAllowed(url.host, options.insecureHosts))) {
+    throw new RegistryError(`${ref}: refusing ${printable(url.href)}: plain HTTP is allowed only for loopback hosts and --insecure-registry hosts`);
+  }
   const found = options.credentials(url.host);
   const headers: Record<string, string> = { 'Accept': '*/*', 'User-Agent': 'cdk-compliant-ml' };
   if (found.credentials) {

@@ -41,7 +41,8 @@ Model files follow the redirect rules of registries, credentials (below, by the 
 Without IMAGE:TAG and --model, every entry of the existing lock, images and models, is resolved again (a moved tag shows as a
 changed digest).
 An entry whose digest did not change keeps its resolvedAt, so re-pinning an unchanged tag leaves the file as it is.
-Each pinned reference is printed on stdout as IMAGE:TAG@DIGEST; progress and errors go to stderr.
+Each pinned image is printed on stdout as IMAGE:TAG@DIGEST, each model as NAME REFERENCE DIGEST; progress and errors go to
+stderr.
 
 Options:
   --lock FILE                 the lock file (default: ${ImageLock.DEFAULT_FILE_NAME})
@@ -189,7 +190,7 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
     insecureHosts: insecureRegistries,
     credentials: options.credentials,
   };
-  const pinned = await pinModels(wantedModels, models, options, fileOptions, { io, progress, now, fromLock: modelArguments.length === 0 });
+  const pinned = await pinModels(wantedModels, models, options, fileOptions, { io, progress, now, fromLock: modelArguments.length === 0, quiet: args.flags.has('quiet') });
 
   const updated = ImageLock.fromEntries([...entries.values()], lockFile).withModels([...models.values()]);
   const text = updated.toJsonString();
@@ -199,7 +200,9 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
     writeAtomically(lockFile, text);
   }
   const imagePart = wanted.length > 0 || wantedModels.length === 0 ? `${wanted.length - failed} of ${wanted.length} images resolved, ` : '';
-  const modelPart = wantedModels.length > 0 ? `${wantedModels.length - pinned.failed} of ${wantedModels.length} models pinned, ` : '';
+  const keptPart = pinned.kept > 0 ? ` (${pinned.kept} kept as written, not checked)` : '';
+  const modelPart = wantedModels.length > 0
+    ? `${wantedModels.length - pinned.failed - pinned.kept} of ${wantedModels.length} models pinned${keptPart}, ` : '';
   const allFailed = failed + pinned.failed;
   progress.info(printable(`cdk-compliant-ml pin: ${imagePart}${modelPart}${allChanged} lock entries `
     + `${allChanged === 0 ? 'changed (lock unchanged)' : `written to ${lockFile}`}${allFailed > 0 ? `, ${allFailed} failed` : ''}`));
@@ -211,20 +214,23 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
  * and leaves the lock's entry as it was. An `s3://` or `gs://` model of the lock (written by hand) is kept as written, with a note.
  */
 async function pinModels(wanted: ModelRequest[], models: Map<string, ModelLockEntry>, registry: RegistryOptions, files: ModelFileOptions,
-  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean }): Promise<{ changed: number; failed: number }> {
+  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean; quiet: boolean }): Promise<{ changed: number; failed: number; kept: number }> {
   const { io, progress, now } = context;
+  const ticks = new Progress(io, context.quiet); // at most a line a second, on a terminal only (`progress` prints every line)
   let changed = 0;
   let failed = 0;
+  let kept = 0;
   for (const [i, request] of wanted.entries()) {
     const shown = request.kind === 'oci' ? `oci://${request.reference}` : request.reference;
     const label = `[model ${i + 1}/${wanted.length}] ${request.name} ${shown}`;
     if (request.kind === 'cloud' && context.fromLock) {
       progress.info(printable(`${label} kept as written, not checked: ${cloudModelMessage(request)}`));
+      kept++;
       continue;
     }
     try {
       const resolved = await resolveModel(request, registry, {
-        ...files, progress: (received) => progress.tick(printable(`${label} ${Math.floor(received / 1024 / 1024)} MiB`)),
+        ...files, progress: (received) => ticks.tick(printable(`${label} ${Math.floor(received / 1024 / 1024)} MiB`)),
       });
       const before = models.get(request.name);
       const sameDigest = before?.digest === resolved.entry.digest && before?.reference === resolved.entry.reference;
@@ -245,7 +251,7 @@ async function pinModels(wanted: ModelRequest[], models: Map<string, ModelLockEn
       io.stderr(printable(`${label} error: ${(e as Error).message}`) + '\n');
     }
   }
-  return { changed, failed };
+  return { changed, failed, kept };
 }
 
 /** A model entry as the lock writes it, to tell whether re-pinning changed anything. */

@@ -206,3 +206,26 @@ describe('pin --model usage', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('pin re-pins the models of a lock by the same rules', () => {
+  test('fails when a hand-edited lock names a plain-HTTP host that is not loopback or --insecure-registry; nothing is fetched', async () => {
+    const dir = tmpdir();
+    const lock = { images: {}, lockfileVersion: 1, models: { m: { digest: sha256(WEIGHTS), reference: 'http://models.invalid/a.bin', source: 'uri' } } };
+    fs.writeFileSync(lockIn(dir), JSON.stringify(lock));
+    const r = await runCli(['pin', '--lock', lockIn(dir)]);
+    expect(r.stderr).toContain('m (http://models.invalid/a.bin): refusing http://models.invalid/a.bin: plain HTTP is allowed only for loopback hosts');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8'))).toEqual(lock);
+  });
+
+  test('an s3:// entry written by hand is kept as written, with a note that pin did not check it', async () => {
+    const dir = tmpdir();
+    const lock = { images: {}, lockfileVersion: 1, models: { s: { digest: sha256(WEIGHTS), reference: 's3://acme-models/a.bin', source: 'uri' } } };
+    fs.writeFileSync(lockIn(dir), JSON.stringify(lock));
+    const r = await runCli(['pin', '--lock', lockIn(dir)]);
+    expect(r.stderr).toContain('[model 1/1] s s3://acme-models/a.bin kept as written, not checked: s3://acme-models/a.bin: pin reads no s3:// objects');
+    expect(r.stderr).toContain('0 of 1 models pinned (1 kept as written, not checked), 0 lock entries changed (lock unchanged)');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8'))).toEqual(lock);
+  });
+});
