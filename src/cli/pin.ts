@@ -214,7 +214,8 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
  * and leaves the lock's entry as it was. An `s3://` or `gs://` model of the lock (written by hand) is kept as written, with a note.
  */
 async function pinModels(wanted: ModelRequest[], models: Map<string, ModelLockEntry>, registry: RegistryOptions, files: ModelFileOptions,
-  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean; quiet: boolean }): Promise<{ changed: number; failed: number; kept: number }> {
+  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean; quiet: boolean }): Promise<{ changed: number; failed: number;
+    kept: number; }> {
   const { io, progress, now } = context;
   const ticks = new Progress(io, context.quiet); // at most a line a second, on a terminal only (`progress` prints every line)
   let changed = 0;
