@@ -50,18 +50,19 @@ export function verifierScript(artifact: PinnedArtifact, options: VerifierScript
     `# cdk-compliant-ml verifier (control MOD-1): ${artifact.source} ${artifact.reference} pinned by ${artifact.digest}`,
     'set -eu',
     'umask 022',
+    'LC_ALL=C; export LC_ALL',
     `root=${quote(options.root)}`,
     'stage="$root/.incoming"',
     `target="$root/"${quote(options.name)}`,
     `expected=${quote(hex)}`,
     'fail() { echo "verifier: $*" >&2; exit 1; }',
-    'cleanup() { status=$?; rm -rf "$stage" "$root/.manifest" "$root/.expected"; if [ "$status" -ne 0 ]; then rm -rf "$target"; fi; }',
+    'cleanup() { status=$?; rm -rf "$stage" "$root/.manifest" "$root/.expected" "$root/.files" "$root/.sorted"; if [ "$status" -ne 0 ]; then rm -rf "$target"; fi; }',
     'trap cleanup EXIT',
     'trap \'exit 1\' HUP INT TERM',
     'rm -rf "$stage" "$target"',
     'mkdir -p "$stage"',
     ...fetchLines(artifact, options),
-    ...(artifact.isDirectory ? verifyDirectoryLines() : verifyFileLines()),
+    ...verifyLines(artifact),
     'mv "$stage" "$target"',
     `echo "verifier: ${artifact.source} ${artifact.reference} verified as sha256:$expected into $target"`,
     '',
@@ -101,34 +102,58 @@ function fetchLines(artifact: PinnedArtifact, options: VerifierScriptOptions): s
     default: return [
       `${CURL} --output "$root/.expected" ${quote(uri + MANIFEST_FILE_NAME)}`,
       '[ "$(sha256sum "$root/.expected" | cut -c1-64)" = "$expected" ] || fail "the manifest is not sha256:$expected"',
-      'if LC_ALL=C grep -v -E \'^[0-9a-f]{64}  [A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*$\' "$root/.expected" >/dev/null; then fail "the manifest has a malformed line"; fi',
-      'if LC_ALL=C grep -E \'  (.*/)?\\.\\.?(/|$)\' "$root/.expected" >/dev/null; then fail "the manifest has a . or .. path segment"; fi',
       'while IFS= read -r line; do',
-      '  file=${line#*  }',
+      '  hex=${line%%  *}; file=${line#*  }',
+      '  case "$hex" in *[!0-9a-f]*) fail "the manifest has a malformed line: $line";; esac',
+      '  [ ${#hex} -eq 64 ] || fail "the manifest has a malformed line: $line"',
+      '  case "/$file/" in *[!A-Za-z0-9._+/-]*|*//*|*/./*|*/../*) fail "the manifest lists a path outside the format: $file";; esac',
       `  ${CURL} --create-dirs --output "$stage/$file" ${quote(uri)}"$file"`,
       'done < "$root/.expected"',
     ];
   }
 }
 
+/** Lists every regular file below "$stage" (relative, one a line) into "$root/.files"; fails on links, odd names and other types. */
+function listLines(): string[] {
+  return [
+    'list() {',
+    '  for entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do',
+    '    rel=${entry#"$stage"/}',
+    '    if [ -L "$entry" ]; then fail "not a regular file: $rel"; fi',
+    '    [ -e "$entry" ] || continue',
+    '    case "$rel" in *[!A-Za-z0-9._+/-]*) fail "a file name is outside [A-Za-z0-9._+-/]: $rel";; esac',
+    '    if [ -d "$entry" ]; then list "$entry"; elif [ -f "$entry" ]; then printf \'%s\\n\' "$rel"; else fail "not a regular file: $rel"; fi',
+    '  done',
+    '}',
+    'list "$stage" > "$root/.files"',
+  ];
+}
+
+function verifyLines(artifact: PinnedArtifact): string[] {
+  if (artifact.source === ArtifactSource.OCI) {
+    // the container runtime pulled the image by its digest and verified every layer; what is left is to copy it out intact
+    return [...listLines(), '[ -s "$root/.files" ] || fail "the image holds no files below the model path"'];
+  }
+  return artifact.isDirectory ? verifyDirectoryLines() : verifyFileLines();
+}
+
 function verifyFileLines(): string[] {
   return [
-    'count=$(find "$stage" -mindepth 1 | wc -l)',
-    '[ "$count" -eq 1 ] || fail "expected exactly one file, found $count entries"',
-    'file=$(find "$stage" -mindepth 1 -type f)',
-    '[ -n "$file" ] || fail "the download is not a regular file"',
-    'actual=$(sha256sum "$file" | cut -c1-64)',
+    ...listLines(),
+    'count=0; while IFS= read -r line; do count=$((count + 1)); file=$line; done < "$root/.files"',
+    '[ "$count" -eq 1 ] || fail "expected exactly one file, found $count"',
+    'actual=$(sha256sum "$stage/$file" | cut -c1-64)',
     '[ "$actual" = "$expected" ] || fail "sha256 mismatch: got $actual, want $expected"',
   ];
 }
 
 function verifyDirectoryLines(): string[] {
   return [
-    'odd=$(find "$stage" -mindepth 1 ! -type f ! -type d | head -n 1)',
-    '[ -z "$odd" ] || fail "not a regular file: $odd"',
-    'if (cd "$stage" && find . -type f) | LC_ALL=C grep -v -E \'^\\./[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*$\' >/dev/null; then fail "a file name is outside [A-Za-z0-9._+-/]"; fi',
-    '[ ! -e "$stage/SHA256SUMS" ] || rm -f "$stage/SHA256SUMS"',
-    '(cd "$stage" && find . -type f | sed \'s|^\\./||\' | LC_ALL=C sort | while IFS= read -r file; do sha256sum "$file"; done) > "$root/.manifest"',
+    `rm -f "$stage/${MANIFEST_FILE_NAME}"`,
+    ...listLines(),
+    ': > "$root/.manifest"',
+    'LC_ALL=C sort "$root/.files" > "$root/.sorted"',
+    'while IFS= read -r file; do (cd "$stage" && sha256sum "$file") >> "$root/.manifest"; done < "$root/.sorted"',
     '[ -s "$root/.manifest" ] || fail "no files"',
     'actual=$(sha256sum "$root/.manifest" | cut -c1-64)',
     '[ "$actual" = "$expected" ] || { cat "$root/.manifest" >&2; fail "manifest sha256 mismatch: got $actual, want $expected"; }',
