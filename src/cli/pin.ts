@@ -209,13 +209,19 @@ export async function pinCommand(argv: string[], io: CliIo): Promise<number> {
   return allFailed > 0 ? ExitCode.INPUT : ExitCode.OK;
 }
 
+/** How many models changed the lock, failed, or were kept as written (s3/gs entries of the lock). */
+interface ModelCounts {
+  readonly changed: number;
+  readonly failed: number;
+  readonly kept: number;
+}
+
 /**
  * Resolves the models and updates `models` (by name) in place: an unchanged digest keeps its `resolvedAt`; a failure is printed
  * and leaves the lock's entry as it was. An `s3://` or `gs://` model of the lock (written by hand) is kept as written, with a note.
  */
 async function pinModels(wanted: ModelRequest[], models: Map<string, ModelLockEntry>, registry: RegistryOptions, files: ModelFileOptions,
-  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean; quiet: boolean }): Promise<{ changed: number; failed: number;
-    kept: number; }> {
+  context: { io: CliIo; progress: Progress; now: string; fromLock: boolean; quiet: boolean }): Promise<ModelCounts> {
   const { io, progress, now } = context;
   const ticks = new Progress(io, context.quiet); // at most a line a second, on a terminal only (`progress` prints every line)
   let changed = 0;
