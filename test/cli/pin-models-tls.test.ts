@@ -1,9 +1,12 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
 import { chunked, file, modelDirectory, redirect, sha256sumOf, startFileServer, TestServer } from './model-file-servers';
 import { tmpdir } from './support';
 import { opensslAvailable, runCliProcess, selfSignedCertificate } from './support-tls';
+import { ImageLock, ImageReference, k8s, ModelArtifact } from '../../src';
 import { manifestDigest, manifestOfDirectory } from '../../src/core/model-manifest';
 
 // `pin --model https://` against real TLS servers on 127.0.0.1 (a throw-away self-signed certificate from openssl, trusted by the
@@ -75,6 +78,23 @@ const lockIn = (dir: string) => path.join(dir, 'images.lock.json');
     const models = JSON.parse(fs.readFileSync(lockIn(dir), 'utf-8')).models;
     expect(Object.keys(models)).toEqual(['bert', 'cdn', 'fraud']);
     expect(models.bert).toMatchObject({ manifest, digest: manifestDigest(manifest), source: 'uri' });
+
+    // synth time: the lock's https models become the artifacts the verifier init container checks
+    const lock = ImageLock.fromFile(lockIn(dir));
+    for (const [name, digest] of [['fraud', sha256sumOf(weightsFile)], ['bert', manifestDigest(manifest)]]) {
+      const chart = Testing.chart();
+      new k8s.CompliantModelService(chart, 'scorer', {
+        image: ImageReference.fromString(`ghcr.io/acme/fraud-scorer:1.4.2@sha256:${'a'.repeat(64)}`),
+        model: { name, version: '1' },
+        modelArtifact: ModelArtifact.fromLock(lock, name),
+        artifactEgress: [{ peer: k8s.NetworkPeer.cidr('127.0.0.1/32'), port: Number(secure.host.split(':')[1]) }],
+      });
+      const pod = Testing.synth(chart).find((d: any) => d.kind === 'Deployment').spec.template.spec;
+      const verifier = pod.initContainers.find((c: any) => c.name === 'model-verifier');
+      expect(verifier.env).toContainEqual({ name: 'ARTIFACT_DIGEST', value: digest });
+      expect(verifier.command[2]).toContain(models[name].reference);
+      expect(pod.containers[0].env).toContainEqual({ name: 'MODEL_DIGEST', value: digest });
+    }
   });
 
   test('without the CA, the self-signed certificate is a TLS error that names NODE_EXTRA_CA_CERTS', async () => {

@@ -3,10 +3,11 @@ import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
 import { file, modelDirectory, sha256sumOf, startFileServer, TestServer } from './model-file-servers';
 import { NOW, pushBlob, pushImage, pushManifest, runCli, sha256, startRegistry, TestRegistry, tmpdir } from './support';
+import { ControlStatus, ImageLock, ImageReference, k8s, ModelArtifact } from '../../src';
 import { SHA256SUMS_COMMAND } from '../../src/cli/model-files';
-import { ImageLock } from '../../src/core';
 import { manifestDigest, manifestOfDirectory } from '../../src/core/model-manifest';
 
 // `pin --model`: OCI model references resolved through Debian's docker-registry on 127.0.0.1 (a modelcar image and an OCI
@@ -151,6 +152,31 @@ describe('pin --model https://: the sha256 of the bytes, streamed', () => {
     expect(entry.digest).toBe(sha256sumOf(path.join(copy, 'SHA256SUMS')));
     expect(fromHelper.split('\n').map((line: string) => line.slice(66))).toEqual(['Tokenizer.json', 'config.json', 'model.safetensors', 'tokenizer/vocab.txt', '']);
     expect(r.stdout).toBe(`bert ${url} ${entry.digest}\n`);
+  });
+});
+
+describe('pin --model, then ModelArtifact.fromLock at synth time', () => {
+  test('the modelcar pinned by pin is the one the k8s model service copies and verifies (MOD-1 enforced)', async () => {
+    const dir = tmpdir();
+    await pushImage(registry.base, 'acme/fraud-server', { manifest: '1.4.2' });
+    const r = await runCli(['pin', '--quiet', '--lock', lockIn(dir), `${registry.host}/acme/fraud-server:1.4.2`,
+      '--model', `fraud-scorer=oci://${registry.host}/acme/fraud-modelcar:1.4.2`]);
+    expect(r.code).toBe(0);
+    // synthesis is synchronous and reads only the lock file
+    const lock = ImageLock.fromFile(lockIn(dir));
+    const chart = Testing.chart();
+    const svc = new k8s.CompliantModelService(chart, 'scorer', {
+      image: ImageReference.fromLock(lock, `${registry.host}/acme/fraud-server:1.4.2`),
+      model: { name: 'fraud-scorer', version: '1.4.2' },
+      modelArtifact: ModelArtifact.fromLock(lock, 'fraud-scorer'),
+    });
+    const pod = Testing.synth(chart).find((d: any) => d.kind === 'Deployment').spec.template.spec;
+    const verifier = pod.initContainers.find((c: any) => c.name === 'model-verifier');
+    expect(verifier.image).toBe(`${registry.host}/acme/fraud-modelcar:1.4.2@${modelcar}`);
+    expect(pod.containers[0].env).toContainEqual({ name: 'MODEL_DIGEST', value: modelcar });
+    expect(svc.complianceEntry().modelArtifact).toMatchObject({ source: 'oci', digest: modelcar, verifier: 'model-verifier' });
+    expect(svc.complianceEntry().controls.find((c) => c.id === 'MOD-1')?.status).toBe(ControlStatus.ENFORCED);
+    expect(() => ModelArtifact.fromLock(lock, 'fraud')).toThrow('has no model "fraud" (its models: fraud-scorer)');
   });
 });
 
