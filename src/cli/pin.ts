@@ -231,7 +231,7 @@ async function pinModels(wanted: ModelRequest[], models: Map<string, ModelLockEn
     const shown = request.kind === 'oci' ? `oci://${request.reference}` : request.reference;
     const label = `[model ${i + 1}/${wanted.length}] ${request.name} ${shown}`;
     if (request.kind === 'cloud' && context.fromLock) {
-      progress.info(printable(`${label} kept as written, not checked: ${cloudModelMessage(request)}`));
+      io.stderr(printable(`${label} kept as written, not checked: ${cloudModelMessage(request)}`) + '\n'); // also with --quiet
       kept++;
       continue;
     }

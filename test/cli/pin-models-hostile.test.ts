@@ -222,6 +222,8 @@ describe('pin re-pins the models of a lock by the same rules', () => {
     const dir = tmpdir();
     const lock = { images: {}, lockfileVersion: 1, models: { s: { digest: sha256(WEIGHTS), reference: 's3://acme-models/a.bin', source: 'uri' } } };
     fs.writeFileSync(lockIn(dir), JSON.stringify(lock));
+    const quiet = await runCli(['pin', '--quiet', '--lock', lockIn(dir)]);
+    expect(quiet.stderr).toContain('kept as written, not checked'); // never a silent skip, also with --quiet
     const r = await runCli(['pin', '--lock', lockIn(dir)]);
     expect(r.stderr).toContain('[model 1/1] s s3://acme-models/a.bin kept as written, not checked: s3://acme-models/a.bin: pin reads no s3:// objects');
     expect(r.stderr).toContain('0 of 1 models pinned (1 kept as written, not checked), 0 lock entries changed (lock unchanged)');
