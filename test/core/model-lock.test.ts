@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { ArtifactSource, ImageLock, ModelArtifact, ModelLockEntry } from '../../src';
 import { manifestDigest, renderManifest } from '../../src/core/model-manifest';
 
@@ -85,6 +86,38 @@ describe('ImageLock models', () => {
     expect(() => ImageLock.fromJson({ images: {}, lockfileVersion: 1, models: [] })).toThrow('"models" is not an object');
     expect(() => lock.withModels([{ name: 'm', source: 'oci', reference: 'ghcr.io/acme/m:1', digest: 'sha256:1' }]))
       .toThrow('invalid image lock model "m": it has the digest "sha256:1", expected sha256:<64 lowercase hex>');
+  });
+});
+
+describe('ImageLock models: deterministic bytes (property)', () => {
+  const hex = fc.stringMatching(/^[a-f0-9]{64}$/);
+  const name = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/);
+  const segment = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,8}$/).filter((s) => s !== 'SHA256SUMS');
+  const filePath = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => segments.join('/'));
+  const directory = fc.uniqueArray(fc.record({ path: filePath, sha256: hex }), { minLength: 1, maxLength: 6, selector: (f) => f.path })
+    .filter((files) => files.every((f) => !files.some((g) => g.path.startsWith(`${f.path}/`))))
+    .map((files) => renderManifest(files));
+  const entry = fc.oneof(
+    fc.record({
+      source: fc.constant('oci'),
+      reference: fc.constantFrom('ghcr.io/acme/llm:2.0', 'docker.io/library/model:1', '127.0.0.1:5000/a/b:v1'),
+      digest: hex.map((h) => `sha256:${h}`),
+    }),
+    fc.record({ source: fc.constant('uri'), reference: fc.constantFrom('https://models.acme.example/a.bin', 's3://acme-models/m.onnx'), digest: hex.map((h) => `sha256:${h}`) }),
+    directory.map((manifest) => ({ source: 'uri', reference: 'gs://acme-models/bert/', digest: manifestDigest(manifest), manifest })),
+  );
+  const models = fc.uniqueArray(fc.tuple(name, entry).map(([n, e]) => ({ name: n, ...e }) as ModelLockEntry), { maxLength: 6, selector: (m) => m.name });
+
+  test('any valid models: written sorted, read back to the same entries and bytes, in whatever order they were given', () => {
+    fc.assert(fc.property(models, (given) => {
+      const text = ImageLock.fromEntries([IMAGE]).withModels(given).toJsonString();
+      const read = ImageLock.fromJson(JSON.parse(text));
+      expect(read.toJsonString()).toBe(text);
+      expect(ImageLock.fromEntries([IMAGE]).withModels([...given].reverse()).toJsonString()).toBe(text);
+      const names = read.models.map((m) => m.name);
+      expect(names).toEqual([...names].sort());
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), undefined, 2)}\n`);
+    }), { numRuns: 200 });
   });
 });
 
