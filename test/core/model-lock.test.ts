@@ -106,7 +106,8 @@ describe('ImageLock models: deterministic bytes (property)', () => {
     fc.record({ source: fc.constant('uri'), reference: fc.constantFrom('https://models.acme.example/a.bin', 's3://acme-models/m.onnx'), digest: hex.map((h) => `sha256:${h}`) }),
     directory.map((manifest) => ({ source: 'uri', reference: 'gs://acme-models/bert/', digest: manifestDigest(manifest), manifest })),
   );
-  const models = fc.uniqueArray(fc.tuple(name, entry).map(([n, e]) => ({ name: n, ...e }) as ModelLockEntry), { maxLength: 6, selector: (m) => m.name });
+  const models = fc.uniqueArray(fc.tuple(name, entry).map(([n, e]) => ({ name: n, ...e }) as ModelLockEntry),
+    { maxLength: 6, selector: (m) => m.name });
 
   test('any valid models: written sorted, read back to the same entries and bytes, in whatever order they were given', () => {
     fc.assert(fc.property(models, (given) => {
