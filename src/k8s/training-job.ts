@@ -17,8 +17,8 @@ import { INT32_MAX, requireAnnotationSize, sortedUniqueIntegers, wholeMebibytes,
 import { validateKubernetesSchedule } from '../core/cron';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
-import { serializeWaivers } from '../core/output-waivers';
 import { DatasetArtifact, ModelArtifact } from '../core/model-artifact';
+import { serializeWaivers } from '../core/output-waivers';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 import { validateImageScan } from '../core/scan-validation';
@@ -98,9 +98,17 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
     this.logShipping = props.logShipping ?? defaultLogShipping();
 
     const artifacts = wireArtifacts(this, props, {
-      model: undefined, uriNeedsArtifact: false, requireWaiver: (...a) => this._requireWaiver(...a), withPolicy,
-      user: pod.user, group: pod.group, modelMountPath: BASE_MODEL_DIR, modelVolumeName: 'base-model',
-      modelSize: props.artifactCacheSize ?? Size.gibibytes(20), modelSizeProp: 'artifactCacheSize', datasetSize: props.artifactCacheSize,
+      model: undefined,
+      uriNeedsArtifact: false,
+      requireWaiver: (...a) => this._requireWaiver(...a),
+      withPolicy,
+      user: pod.user,
+      group: pod.group,
+      modelMountPath: BASE_MODEL_DIR,
+      modelVolumeName: 'base-model',
+      modelSize: props.artifactCacheSize ?? Size.gibibytes(20),
+      modelSizeProp: 'artifactCacheSize',
+      datasetSize: props.artifactCacheSize,
     });
     this.modelArtifact = artifacts.modelArtifact;
     this.datasetArtifacts = artifacts.datasetArtifacts;

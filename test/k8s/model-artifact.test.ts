@@ -33,8 +33,15 @@ describe('MOD-1 rendering: a URI model is verified by an init container before t
     expect(verifier.image).toMatch(/^docker\.io\/amazon\/aws-cli:2\.37\.10@sha256:[a-f0-9]{64}$/);
     expect(verifier.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(verifier.command[2]).toContain('aws s3 sync --only-show-errors --no-progress --exclude \'SHA256SUMS\' \'s3://models-acme/fraud/1.4.2/\' "$stage"');
-    expect(verifier.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(verifier.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(Object.keys(verifier.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
     expect(verifier.env).toEqual(expect.arrayContaining([{ name: 'HOME', value: '/tmp' }, { name: 'ARTIFACT_DIGEST', value: DIGEST }]));
     expect(verifier.volumeMounts).toEqual([{ name: 'model-cache', mountPath: '/cdk-compliant-ml/artifact' }, { name: 'model-verifier-tmp', mountPath: '/tmp' }]);

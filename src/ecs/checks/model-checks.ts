@@ -18,11 +18,20 @@ import { ControlStatus } from '../../compliance/report-model';
  *
  * MOD-1 on ECS, first cut (owned by the ECS model work of issue #19, which replaces it with the full rule of
  * src/compliance/verdict-rules.ts): no ECS construct renders a verifier yet, so no task can show a verified model; a task
- * is `external` (the weights may be inside the digest-pinned image) — the rule's verdict for a task without artifact or URI.
+ * that declares itself a model server or training job is `external` (the weights may be inside the digest-pinned image), any
+ * other task `not-applicable` — the rule's verdicts for a task without artifact or model URI.
  *
  * @internal
  */
 export function modelArtifactVerified(task: TaskView, scope: ControlScope): Finding {
+  const declaration = task.mlDeclaration;
+  if (declaration === undefined) {
+    return {
+      id: 'MOD-1',
+      status: ControlStatus.NOT_APPLICABLE,
+      evidence: [`TaskDefinition ${task.id}: not a model server or training job (no ${'`'}app.kubernetes.io/component${'`'} model-server/training-job, no model.* docker label), and it declares no model artifact`],
+    };
+  }
   return {
     id: 'MOD-1',
     status: ControlStatus.EXTERNAL,
