@@ -106,12 +106,13 @@ export async function digestDirectory(ref: string, base: URL, options: ModelFile
 }
 
 /**
- * The command that writes a directory's manifest where the files are (the format of `core/model-manifest.ts`).
+ * The command that writes a directory's manifest where the files are (the format of `core/model-manifest.ts`) and prints its
+ * digest, as README "Pinning the model" gives it.
  *
  * @internal
  */
 export const SHA256SUMS_COMMAND = `cd DIR && find . -type f ! -path ./${MANIFEST_FILE_NAME} | sed 's|^\\./||' | LC_ALL=C sort `
-  + `| while read -r f; do sha256sum "$f"; done > ${MANIFEST_FILE_NAME} && sha256sum ${MANIFEST_FILE_NAME}`;
+  + `| while read -r f; do sha256sum "$f"; done > ${MANIFEST_FILE_NAME} && echo "sha256:$(sha256sum < ${MANIFEST_FILE_NAME} | cut -c1-64)"`;
 
 /** A streamed GET of a model file: 200 only; 401/403/404 and other answers become errors that say what to do. */
 async function get(ref: string, url: URL, options: ModelFileOptions, maxBytes: number, sink: (chunk: Buffer) => void,
