@@ -95,6 +95,9 @@ export async function digestDirectory(ref: string, base: URL, options: ModelFile
   let size = 0;
   for (const entry of entries) {
     const fileUrl = new URL(entry.path, base);
+    if (!fileUrl.href.startsWith(base.href)) { // cannot happen with the manifest's path grammar; never fetch outside the directory
+      throw new RegistryError(`${ref}: ${MANIFEST_FILE_NAME} lists ${printable(entry.path)}, which resolves outside ${base.href}`);
+    }
     const file = await digestFile(ref, fileUrl, { ...options, progress: (n) => options.progress?.(size + n) });
     size += file.size;
     if (file.digest !== `sha256:${entry.sha256}`) {
