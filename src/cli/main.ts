@@ -14,7 +14,7 @@ export const MAIN_USAGE = `Usage: cdk-compliant-ml <command> [options]
 
 Commands:
   check PATH...      evaluate Kubernetes manifests, CloudFormation templates and Dockerfiles against the control catalogue
-  pin [IMAGE:TAG...] resolve image tags to digests and record them in images.lock.json
+  pin [IMAGE:TAG...] resolve image tags (and --model NAME=REFERENCE weights) to digests and record them in images.lock.json
   help [COMMAND]     show help for a command
 
 Options:

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as crypto from 'crypto';
 import { ImageLockPlatform, platformProblem } from '../core/image-lock';
-import { DIGEST_PATTERN } from '../core/patterns';
+import { DIGEST_PATTERN, MEDIA_TYPE_PATTERN } from '../core/patterns';
 
 /**
  * What `pin` accepts from a registry: the manifest bytes it received, verified, and registry text made safe to print. Not part of
@@ -32,7 +32,14 @@ export interface VerifiedManifest {
   readonly mediaType?: string;
   /** The platforms of an index (unsorted; the lock sorts them). */
   readonly platforms?: ImageLockPlatform[];
+  /** The number of layers of a manifest (not of an index). */
+  readonly layerCount?: number;
+  /** An OCI artifact's type: its `artifactType`, else its config's media type when that is not an image config. */
+  readonly artifactType?: string;
 }
+
+/** The config media types of ordinary images: a manifest with another config is an artifact of that type. */
+const IMAGE_CONFIG_MEDIA_TYPES = ['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json'];
 
 /**
  * Checks the manifest bytes of a `GET /v2/<repository>/manifests/<tag>` and returns their sha256: the body must be a schemaVersion 2
@@ -76,7 +83,21 @@ export function verifyManifest(ref: string, body: Buffer, contentTypeHeader: unk
       + 'manifest or index');
   }
   const isIndex = mediaType !== undefined ? INDEX_MEDIA_TYPES.includes(mediaType) : Array.isArray(manifest.manifests);
-  return { digest, mediaType, platforms: isIndex ? indexPlatforms(ref, manifest) : undefined };
+  if (isIndex) {
+    return { digest, mediaType, platforms: indexPlatforms(ref, manifest), artifactType: artifactTypeOf(ref, manifest, undefined) };
+  }
+  const layerCount = Array.isArray(manifest.layers) ? manifest.layers.length : 0;
+  return { digest, mediaType, layerCount, artifactType: artifactTypeOf(ref, manifest, manifest.config?.mediaType) };
+}
+
+/** The artifact type of a manifest or index (OCI image-spec 1.1: `artifactType`, else the config's media type), checked. */
+function artifactTypeOf(ref: string, manifest: any, configMediaType: unknown): string | undefined {
+  const type = manifest.artifactType ?? (typeof configMediaType === 'string' && !IMAGE_CONFIG_MEDIA_TYPES.includes(configMediaType)
+    ? configMediaType : undefined);
+  if (type !== undefined && (typeof type !== 'string' || !MEDIA_TYPE_PATTERN.test(type))) {
+    throw new RegistryError(`${ref}: malformed answer: the artifact type ${quoted(type)} is not a media type`);
+  }
+  return type;
 }
 
 /** The platforms of an index: every child with a `platform`, its digest checked; children without one (attestations) are left out. */

@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import * as http from 'http';
-import * as https from 'https';
 import { Credentials } from './docker-auth';
+import { getFollowingRedirects, HttpResponse, plainHttpAllowed } from './http-get';
 import { describeBody, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, printable, RegistryError, VerifiedManifest, verifyManifest } from './registry-manifest';
 
 export { MANIFEST_MEDIA_TYPES, RegistryError } from './registry-manifest';
+export { redirectProblem } from './http-get';
 
 /**
  * A minimal OCI distribution (v2) client that resolves a tag to the digest of its manifest or index, with Node's `http`/`https`
@@ -30,17 +30,8 @@ export interface RegistryOptions {
 /** What a tag resolved to: the sha256 of the manifest bytes received, with the platforms of an index. @internal */
 export type ResolvedManifest = VerifiedManifest;
 
-interface HttpResponse {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-  readonly url: URL;
-}
-
 /** The largest answer of a token service (a token is a few KiB). */
 const MAX_TOKEN_BYTES = 1024 * 1024;
-const MAX_REDIRECTS = 5;
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 
 /**
  * The host that serves the registry API: Docker Hub's `docker.io` is `registry-1.docker.io`.
@@ -49,25 +40,6 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
  */
 export function apiHost(registry: string): string {
   return registry === 'docker.io' ? 'registry-1.docker.io' : registry;
-}
-
-/**
- * Why a redirect from `from` to `to` must not be followed, or undefined when it may: `https:` to `http:` is a downgrade; `http:` may
- * only lead to a host that may be reached over plain HTTP (loopback or `--insecure-registry`); other schemes are refused.
- *
- * @internal
- */
-export function redirectProblem(from: URL, to: URL, insecureRegistries: string[]): string | undefined {
-  if (to.protocol !== 'https:' && to.protocol !== 'http:') {
-    return `it leads to the scheme ${to.protocol}, not https: or http:`;
-  }
-  if (to.protocol === 'http:' && from.protocol === 'https:') {
-    return 'it downgrades HTTPS to plain HTTP';
-  }
-  if (to.protocol === 'http:' && !LOOPBACK.test(to.host) && !insecureRegistries.includes(to.host)) {
-    return `plain HTTP is allowed only for loopback hosts and --insecure-registry hosts, not ${to.host}`;
-  }
-  return undefined;
 }
 
 /**
@@ -80,7 +52,7 @@ export function redirectProblem(from: URL, to: URL, insecureRegistries: string[]
  */
 export async function resolveManifest(registry: string, repository: string, tag: string, options: RegistryOptions): Promise<ResolvedManifest> {
   const host = apiHost(registry);
-  const plain = LOOPBACK.test(host) || options.insecureRegistries.includes(registry) || options.insecureRegistries.includes(host);
+  const plain = plainHttpAllowed(host, options.insecureRegistries) || options.insecureRegistries.includes(registry);
   const url = new URL(`${plain ? 'http' : 'https'}://${host}/v2/${repository}/manifests/${encodeURIComponent(tag)}`);
   const ref = `${registry}/${repository}:${tag}`;
   const client = new Client(ref, options);
@@ -122,31 +94,7 @@ class Client {
     if (this.authorization && !('Authorization' in headers)) {
       all.Authorization = this.authorization;
     }
-    let current = url;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const res = await request(this.ref, current, all, this.options.timeoutMs, maxBytes);
-      const location = res.headers.location;
-      if (res.status >= 300 && res.status < 400 && typeof location === 'string') {
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch {
-          throw new RegistryError(`${this.ref}: malformed answer: the redirect from ${current.href} leads to ${printable(JSON.stringify(location))}, `
-            + 'which is not a URL');
-        }
-        const problem = redirectProblem(current, next, this.options.insecureRegistries);
-        if (problem !== undefined) {
-          throw new RegistryError(`${this.ref}: refusing the redirect from ${current.href} to ${printable(next.href)}: ${problem}`);
-        }
-        if (next.host !== current.host) {
-          delete all.Authorization; // never forward credentials to another host
-        }
-        current = next;
-        continue;
-      }
-      return res;
-    }
-    throw new RegistryError(`${this.ref}: more than ${MAX_REDIRECTS} redirects from ${url.origin}`);
+    return getFollowingRedirects(this.ref, url, all, { timeoutMs: this.options.timeoutMs, maxBytes }, this.options.insecureRegistries);
   }
 
   /** Answers a 401: obtains a bearer token from the challenge's realm, or prepares basic authentication. */
@@ -170,7 +118,7 @@ class Client {
       } catch {
         throw new RegistryError(`${this.ref}: malformed answer: the token realm ${printable(JSON.stringify(realm))} is not a URL`);
       }
-      if (tokenUrl.protocol !== 'https:' && !(plain && LOOPBACK.test(tokenUrl.host)) && !this.options.insecureRegistries.includes(tokenUrl.host)) {
+      if (tokenUrl.protocol !== 'https:' && !(plain && plainHttpAllowed(tokenUrl.host, [])) && !this.options.insecureRegistries.includes(tokenUrl.host)) {
         throw new RegistryError(`${this.ref}: the token realm ${printable(tokenUrl.href)} is not HTTPS; refusing to fetch a token over plain HTTP`);
       }
       if (bearer.params.service) {
@@ -226,64 +174,6 @@ class Client {
     return creds ? `, credentials from ${creds.source}` : ', anonymous';
   }
 }
-
-/**
- * One GET with a time limit; the body is counted as it streams and the request is abandoned past `maxBytes` (or at once when its
- * Content-Length says so). Network failures become `RegistryError`s.
- */
-function request(ref: string, url: URL, headers: Record<string, string>, timeoutMs: number, maxBytes: number): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        outcome();
-      }
-    };
-    const fail = (message: string) => settle(() => reject(new RegistryError(`${ref}: ${message}`)));
-    const tooLarge = () => {
-      fail(`the answer to GET ${url.origin}${url.pathname} is larger than ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB); refusing it`);
-      req.destroy();
-    };
-    const req = lib.request(url, { method: 'GET', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      if (Number(res.headers['content-length']) > maxBytes) {
-        return tooLarge();
-      }
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          return tooLarge();
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url })));
-      res.on('error', (e) => fail(`malformed answer from ${url.origin}: ${e.message}`));
-    });
-    const timer = setTimeout(() => {
-      req.destroy(new TimeoutError());
-    }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (e instanceof TimeoutError) {
-        fail(`timed out after ${timeoutMs / 1000}s waiting for ${url.origin} (GET ${url.pathname}); check the network or raise --timeout`);
-      } else if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ECONNRESET') {
-        fail(`cannot reach ${url.origin} (${e.code}); check the registry name and the network`);
-      } else if (e.code === 'EPROTO' || /ssl|tls|certificate/i.test(e.message)) {
-        fail(`TLS error talking to ${url.origin} (${printable(e.message)}); for a registry that serves plain HTTP use --insecure-registry ${url.host}`);
-      } else if (e.code === 'HPE_INVALID_CONSTANT' || e.code?.startsWith('HPE_')) {
-        fail(`malformed answer from ${url.origin}: not HTTP (${e.code})`);
-      } else {
-        fail(`request to ${url.origin} failed: ${printable(e.message)}`);
-      }
-    });
-    req.end();
-  });
-}
-
-class TimeoutError extends Error {}
 
 /** Parses `WWW-Authenticate: Bearer realm="...",service="...",scope="..."` (and `Basic realm="..."`). */
 function parseChallenges(header: string | undefined): Array<{ scheme: string; params: Record<string, string> }> {

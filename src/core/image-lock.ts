@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe } from './errors';
 import { ImageReference } from './image-reference';
+import { ModelLockEntry, modelEntryProblem, modelsJson, readModels } from './model-lock';
 import { DIGEST_PATTERN } from './patterns';
 
 /** The version of the lock file's JSON shape. */
@@ -98,6 +99,11 @@ export interface ImageLockEntry {
  * variant and digest. Keys are sorted at every level, indented by two spaces, with a final newline, so the same pins always
  * give the same bytes. A lock without `platforms` (written before they were recorded) still reads, and readers that ignore
  * `platforms` read a lock with them.
+ *
+ * Model weights pinned by `cdk-compliant-ml pin --model NAME=REFERENCE` are under `models` (present only when there is one, so a
+ * lock of images alone keeps its bytes and `lockfileVersion` stays 1): the model's name maps to `source` (`oci` or `uri`),
+ * `reference`, `digest` and optionally `manifest` (the `SHA256SUMS` text of a directory, whose sha256 is the digest), `mediaType`,
+ * `artifactType` and `resolvedAt` (see `ModelLockEntry`). `ModelArtifact.fromLock(lock, name)` reads them at synth time.
  */
 export class ImageLock {
   /** The default file name of the lock. */
@@ -147,6 +153,7 @@ export class ImageLock {
     if (!images || typeof images !== 'object' || Array.isArray(images)) {
       throw bad('"images" is not an object');
     }
+    const models = readModels(json.models, bad);
     const entries: ImageLockEntry[] = [];
     for (const [key, value] of Object.entries(images as Record<string, any>)) {
       if (!value || typeof value !== 'object' || typeof value.name !== 'string' || typeof value.tag !== 'string'
@@ -173,7 +180,7 @@ export class ImageLock {
         platforms: value.platforms === undefined ? undefined : readPlatforms(value.platforms, key, bad),
       });
     }
-    return new ImageLock(entries, where);
+    return new ImageLock(entries, where, models);
   }
 
   /**
@@ -183,7 +190,7 @@ export class ImageLock {
    * @param source the name shown in error messages (default `images.lock.json`)
    */
   public static fromEntries(entries: ImageLockEntry[], source?: string): ImageLock {
-    return new ImageLock(entries, source ?? ImageLock.DEFAULT_FILE_NAME);
+    return new ImageLock(entries, source ?? ImageLock.DEFAULT_FILE_NAME, []);
   }
 
   /**
@@ -196,7 +203,12 @@ export class ImageLock {
    */
   public readonly entries: ImageLockEntry[];
 
-  private constructor(entries: ImageLockEntry[], source: string) {
+  /**
+   * Every pinned model, sorted by name.
+   */
+  public readonly models: ModelLockEntry[];
+
+  private constructor(entries: ImageLockEntry[], source: string, models: ModelLockEntry[]) {
     const byKey = new Map<string, ImageLockEntry>();
     for (const e of entries) {
       if (!DIGEST_PATTERN.test(e.digest)) {
@@ -209,6 +221,33 @@ export class ImageLock {
     }
     this.entries = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
     this.source = source;
+    const byName = new Map<string, ModelLockEntry>();
+    for (const model of models) {
+      const problem = modelEntryProblem(model);
+      if (problem !== undefined) {
+        throw new Error(`invalid image lock model ${describe(model?.name)}: it ${problem}`);
+      }
+      byName.set(model.name, { ...model });
+    }
+    this.models = [...byName.keys()].sort().map((name) => byName.get(name)!);
+  }
+
+  /**
+   * The same lock with these models instead of its own (a later model of the same name replaces an earlier one).
+   *
+   * @param models the models, e.g. `cdk-compliant-ml pin` resolved them
+   */
+  public withModels(models: ModelLockEntry[]): ImageLock {
+    return new ImageLock(this.entries, this.source, models);
+  }
+
+  /**
+   * The model of this name, or `undefined` when the lock has none.
+   *
+   * @param name the model's name in the lock, e.g. `fraud-scorer`
+   */
+  public findModel(name: string): ModelLockEntry | undefined {
+    return this.models.find((m) => m.name === name);
   }
 
   /**
@@ -251,7 +290,7 @@ export class ImageLock {
     for (const e of this.entries) {
       images[`${e.name}:${e.tag}`] = sortKeys({ ...e, platforms: e.platforms?.map((p) => sortKeys({ ...p })) });
     }
-    return `${JSON.stringify({ images, lockfileVersion: LOCK_VERSION }, undefined, 2)}\n`;
+    return `${JSON.stringify({ images, lockfileVersion: LOCK_VERSION, models: modelsJson(this.models) }, undefined, 2)}\n`;
   }
 }
 

@@ -5,3 +5,4 @@ export * from './defaults';
 export * from './image-lock';
 export * from './scan-report';
 export * from './model-artifact';
+export * from './model-lock';

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { describe, hasToken, propError } from './errors';
+import type { ImageLock } from './image-lock';
 import { ImageReference } from './image-reference';
+import { lockedModel } from './model-lock';
 import { MANIFEST_FILE_NAME } from './model-manifest';
 import { credentialInValue } from './secret-detection';
 
@@ -155,6 +157,23 @@ export class ModelArtifact extends PinnedArtifact {
    */
   public static fromVolumeClaim(claimName: string, digest: string): ModelArtifact {
     return new ModelArtifact(ArtifactSource.VOLUME_CLAIM, claimName, digest);
+  }
+
+  // ---- read from the lock file that `cdk-compliant-ml pin --model` writes (src/core/model-lock.ts) ----
+
+  /**
+   * The model that `cdk-compliant-ml pin --model NAME=REFERENCE` recorded under `models` in the lock file, without any network
+   * access: an `oci` entry is `fromOci` of its reference pinned by its digest, a `uri` entry `fromUri` of its URL and digest.
+   *
+   * Throws, listing the models of the lock, when it has none of this name.
+   *
+   * @param imageLock the lock, e.g. `ImageLock.fromFile('images.lock.json')`
+   * @param name the model's name in the lock, e.g. `fraud-scorer`
+   */
+  public static fromLock(imageLock: ImageLock, name: string): ModelArtifact {
+    const entry = lockedModel(imageLock, name);
+    return entry.source === ArtifactSource.OCI ? ModelArtifact.fromOci(ImageReference.fromString(`${entry.reference}@${entry.digest}`))
+      : ModelArtifact.fromUri(entry.reference, entry.digest);
   }
 
   private constructor(source: ArtifactSource, reference: string, digest: string) {

@@ -38,3 +38,10 @@ export function hasAcceptableTag(image: string): boolean {
   const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : undefined;
   return tag !== 'latest' && (tag !== undefined || isPinnedReference(image));
 }
+
+/**
+ * A media type (RFC 6838 restricted names), as OCI descriptors carry them in `mediaType` and `artifactType`.
+ *
+ * @internal
+ */
+export const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;

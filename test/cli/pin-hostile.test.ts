@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { execFileSync, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
 import { runCli, sha256, tmpdir } from './support';
+import { opensslAvailable, runCliProcess, selfSignedCertificate } from './support-tls';
 import { redirectProblem } from '../../src/cli/registry';
 import { MAX_MANIFEST_BYTES, printable } from '../../src/cli/registry-manifest';
 
@@ -268,29 +268,6 @@ describe('pin follows redirects only within its plain-HTTP rule, at most 5', () 
   });
 });
 
-const opensslAvailable = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Runs the CLI in a child process (ts-node, transpile only), so that NODE_EXTRA_CA_CERTS is read as at any start of the CLI. */
-function runCliProcess(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const root = path.join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(root, 'src', 'cli', 'bin.ts'), ...argv], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
-
 // Loopback hosts always use plain HTTP, so the HTTPS registry is addressed as 0.0.0.0 (which Linux connects to locally and which
 // the plain-HTTP rule does not treat as loopback); the certificate names it.
 (opensslAvailable ? describe : describe.skip)('pin refuses redirects from HTTPS to plain HTTP (a real TLS server)', () => {
@@ -299,13 +276,9 @@ function runCliProcess(argv: string[], env: Record<string, string>): Promise<{ c
   let caFile: string;
 
   beforeAll(async () => {
-    const dir = tmpdir();
-    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-      '-days', '1', '-subj', '/CN=cdk-compliant-ml pin test', '-addext', 'subjectAltName=IP:0.0.0.0,IP:127.0.0.1',
-      '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
-    caFile = cert;
-    secure = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
+    const certificate = selfSignedCertificate(['0.0.0.0', '127.0.0.1']);
+    caFile = certificate.caFile;
+    secure = https.createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
       const url = new URL(req.url!, 'https://x');
       const send = (status: number, headers: Record<string, string>, body: string | Buffer = '') => {
         res.writeHead(status, headers);
