@@ -2,7 +2,7 @@ import { CfnResource, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Acknowledged } from './acknowledgements';
 import { TaskPlacement, resolvePlacement } from './capacity';
-import { WORKLOAD_METADATA_KEY, evaluateEcsWorkload, imagesOf } from './checks/evaluate';
+import { WORKLOAD_METADATA_KEY, artifactsOf, evaluateEcsWorkload, imagesOf } from './checks/evaluate';
 import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
@@ -108,6 +108,7 @@ export abstract class EcsWorkloadBase extends Construct {
       backend: Backend.ECS,
       images: imagesOf(template, taskDefinitionId),
       model: subject.model ? { ...subject.model } : undefined,
+      ...artifactsOf(template, taskDefinitionId),
       controls: evaluateEcsWorkload(template, {
         taskDefinitionId,
         serviceId,

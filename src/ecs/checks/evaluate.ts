@@ -1,6 +1,7 @@
 import { identityCheck } from './identity-checks';
 import { jobChecks, runTaskStates } from './job-checks';
 import { loggingChecks, registryChecks } from './logging-checks';
+import { modelVerificationCheck, verifiedInputs } from './model-checks';
 import { containerSecurityChecks, hostIsolationCheck, secretEnvironmentCheck } from './security-checks';
 import { serviceChecks } from './service-checks';
 import { imageChecks, metadataChecks, resourceCheck } from './task-checks';
@@ -47,7 +48,7 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
   const runs = service ? [] : runTaskStates(tv, subject.taskDefinitionId);
   const task = new TaskView(tv, subject.taskDefinitionId, resource, service ? [service.props] : runs.map((r) => r.state.Parameters ?? {}));
   const findings: Finding[] = [
-    ...imageChecks(task), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
+    ...imageChecks(task), modelVerificationCheck(task, subject.scope), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
     identityCheck(task), secretEnvironmentCheck(task), resourceCheck(task), ...loggingChecks(task, subject.scope), ...registryChecks(task),
   ];
   if (service) {
@@ -67,6 +68,21 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
 export function imagesOf(tv: TemplateView, taskDefinitionId: string): string[] {
   const containers: Array<{ Image?: unknown }> = tv.get(taskDefinitionId)?.Properties?.ContainerDefinitions ?? [];
   return containers.map((c) => flatten(c.Image));
+}
+
+/**
+ * The pinned artifacts of a task definition as its template shows them (the verifier containers), for the report:
+ * `modelArtifact` and `datasetArtifacts` are omitted when there are none.
+ *
+ * @internal
+ */
+export function artifactsOf(tv: TemplateView, taskDefinitionId: string): Pick<WorkloadReport, 'modelArtifact' | 'datasetArtifacts'> {
+  const resource = tv.get(taskDefinitionId);
+  if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
+    return {};
+  }
+  const { model, datasets } = verifiedInputs(new TaskView(tv, taskDefinitionId, resource));
+  return { ...(model ? { modelArtifact: model } : {}), ...(datasets.length > 0 ? { datasetArtifacts: datasets } : {}) };
 }
 
 /**
@@ -102,6 +118,7 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
       kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
       backend: Backend.ECS,
       images: imagesOf(tv, id),
+      ...artifactsOf(tv, id),
       controls: evaluateEcsWorkload(tv, {
         taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
       }),
