@@ -1,9 +1,14 @@
+import { MODEL_CONTROLS } from './catalogue-model';
 import { OPERATIONS_CONTROLS } from './catalogue-operations';
 import { WORKLOAD_CONTROLS } from './catalogue-workload';
-import { ControlDefinition, ControlScope } from './control';
+import { ControlDefinition, ControlFamily, ControlScope } from './control';
 import { VERDICT_RULES } from './verdict-rules';
 
-const ALL: readonly ControlDefinition[] = [...WORKLOAD_CONTROLS, ...OPERATIONS_CONTROLS]
+// MOD-1 follows the image controls: the model is pinned like the image.
+const IMAGE_CONTROL_COUNT = WORKLOAD_CONTROLS.filter((c) => c.family === ControlFamily.IMAGE).length;
+const ALL: readonly ControlDefinition[] = [
+  ...WORKLOAD_CONTROLS.slice(0, IMAGE_CONTROL_COUNT), ...MODEL_CONTROLS, ...WORKLOAD_CONTROLS.slice(IMAGE_CONTROL_COUNT), ...OPERATIONS_CONTROLS,
+]
   .map((c) => ({ ...c, verdictRule: VERDICT_RULES[c.id] }));
 const BY_ID = new Map(ALL.map((c) => [c.id, c] as const));
 const ORDER = new Map(ALL.map((c, i) => [c.id, i] as const));

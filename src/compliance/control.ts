@@ -16,6 +16,8 @@ export enum ControlScope {
 export enum ControlFamily {
   /** IMG-*: image references and their provenance. */
   IMAGE = 'image',
+  /** MOD-*: the model weights as a pinned, verified input. */
+  MODEL = 'model',
   /** META-*: labels, tags and provenance metadata. */
   METADATA = 'metadata',
   /** SEC-*: process and pod isolation. */

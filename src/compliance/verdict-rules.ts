@@ -53,6 +53,36 @@ export const VERDICT_RULES: Record<string, ControlVerdictRule> = {
       + 'counts as set otherwise. Violated when one is missing, empty, malformed or uses a variable the stage does not '
       + 'declare.',
   },
+  'MOD-1': {
+    kubernetes: 'Applies to every workload; each artifact (the model, and every dataset of a training job) is judged alone. '
+      + 'An artifact is verified when an init container that is not a restartable sidecar (so it exits before any regular '
+      + 'container starts) declares it in its env (`ARTIFACT_SOURCE`, `ARTIFACT_REFERENCE`, `ARTIFACT_DIGEST` = '
+      + '`sha256:<64 hex>`), runs `sh -c` with exactly the library\'s verifier script for that artifact (regenerated from those '
+      + 'values and its mounts: a hand-edited script does not count), writes an `emptyDir` volume that every other container '
+      + 'mounts only with `readOnly: true`, and the main container mounts that volume read-only; for an OCI artifact the '
+      + 'verifier\'s image is the reference itself, for a claim the claim is mounted read-only. The ImageVolume path counts '
+      + 'too: an `image` volume whose reference is pinned by that digest, mounted read-only by the main container. Enforced '
+      + 'when the model is verified, the main container\'s `MODEL_DIGEST` equals its digest, and every declared artifact is '
+      + 'verified; the evidence names the digest and the verifying container. Violated when the workload declares an artifact '
+      + '(the `model-artifact.compliance.cdk-compliant-ml.io/digest` or `dataset-artifact-<n>...` annotations on the workload or '
+      + 'its pod template, or a verifier env) that is not verified as above, when `MODEL_DIGEST` differs or is missing, or when '
+      + 'a model server (the profile rule of META-2) names a model URI (`model.compliance.cdk-compliant-ml.io/uri`) without a '
+      + 'verified model. A token or placeholder in a digest, reference or script: unverified. No artifact declared and no '
+      + 'model URI: external for a model server or a training job (the weights may be inside the digest-pinned image or '
+      + 'fetched from somewhere the output does not show), not-applicable for any other workload.',
+    ecs: 'Applies to every task definition; each artifact (the model, and every dataset of a training job) is judged alone. An '
+      + 'artifact is verified when a container with `Essential: false` declares it in its `Environment` (`ARTIFACT_SOURCE`, '
+      + '`ARTIFACT_REFERENCE`, `ARTIFACT_DIGEST` = `sha256:<64 hex>`), runs `sh -c` with exactly the library\'s verifier script '
+      + 'for that artifact (regenerated from those values and its mount points), and writes a task volume that every other '
+      + 'container mounts only with `ReadOnly: true`; the main (essential) container `DependsOn` it with `Condition: SUCCESS` '
+      + 'and mounts that volume read-only; for an OCI artifact the verifier\'s `Image` is the reference itself. Enforced when '
+      + 'the model is verified, the main container\'s `MODEL_DIGEST` equals its digest and every declared artifact is '
+      + 'verified; the evidence names the digest and the verifying container. Violated when the task declares an artifact '
+      + '(the `model-artifact.compliance.cdk-compliant-ml.io/digest` docker label or a verifier environment) that is not verified '
+      + 'as above, when `MODEL_DIGEST` differs or is missing, or when a model server names a model URI without a verified '
+      + 'model. An intrinsic in a digest, reference, image or command: unverified. No artifact declared and no model URI: '
+      + 'external for a model server or a training job, not-applicable for any other task.',
+  },
   'META-1': {
     kubernetes: 'Applies to every workload. Its `metadata.labels` and its pod template\'s labels both carry the six recommended '
       + 'labels `app.kubernetes.io/{name,instance,version,component,part-of,managed-by}`, each a non-empty valid label '

@@ -4,3 +4,4 @@ export * from './waiver';
 export * from './defaults';
 export * from './image-lock';
 export * from './scan-report';
+export * from './model-artifact';

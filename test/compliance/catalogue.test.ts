@@ -5,6 +5,7 @@ import { renderCatalogueMarkdown } from '../../src/compliance/catalogue-doc';
 
 const PREFIX: Record<string, ControlFamily> = {
   IMG: ControlFamily.IMAGE,
+  MOD: ControlFamily.MODEL,
   META: ControlFamily.METADATA,
   SEC: ControlFamily.SECURITY,
   NET: ControlFamily.NETWORK,
@@ -17,10 +18,10 @@ const PREFIX: Record<string, ControlFamily> = {
   REG: ControlFamily.REGISTRY,
 };
 
-test('the catalogue holds the 33 controls of CONTROLS.md, each ID once', () => {
+test('the catalogue holds the 34 controls of CONTROLS.md, each ID once', () => {
   const ids = ControlCatalogue.ids();
-  expect(ids).toHaveLength(33);
-  expect(new Set(ids).size).toBe(33);
+  expect(ids).toHaveLength(34);
+  expect(new Set(ids).size).toBe(34);
   expect(ids.slice(0, 4)).toEqual(['IMG-1', 'IMG-2', 'IMG-3', 'IMG-4']);
   expect(ids).toEqual(expect.arrayContaining(['SEC-9', 'NET-1', 'AVL-4', 'PRB-1', 'JOB-3', 'LOG-4', 'MON-1', 'REG-3']));
 });
@@ -52,14 +53,14 @@ test('scopes: services get AVL-*, jobs get JOB-*, both get SEC-*', () => {
   expect(service).not.toContain('JOB-1');
   expect(job).toEqual(expect.arrayContaining(['JOB-1', 'JOB-2', 'JOB-3', 'SEC-1']));
   expect(job).not.toContain('AVL-1');
-  expect(ControlCatalogue.forScope(ControlScope.ALL)).toHaveLength(33);
+  expect(ControlCatalogue.forScope(ControlScope.ALL)).toHaveLength(34);
 });
 
 test('lookups: find returns undefined, get throws with the list of IDs', () => {
   expect(ControlCatalogue.find('NOPE')).toBeUndefined();
   expect(() => ControlCatalogue.get('NOPE')).toThrow(/unknown control "NOPE": use one of IMG-1/);
   expect(ControlCatalogue.orderOf('IMG-1')).toBe(0);
-  expect(ControlCatalogue.orderOf('NOPE')).toBe(33);
+  expect(ControlCatalogue.orderOf('NOPE')).toBe(34);
 });
 
 test('returned definitions are copies: mutating them does not change the catalogue', () => {

@@ -137,8 +137,8 @@ describe('defaults', () => {
     expect(byStatus(ControlStatus.VIOLATED)).toEqual([]);
     expect(byStatus(ControlStatus.ENFORCED).sort()).toEqual(['AVL-1', 'AVL-2', 'AVL-3', 'AVL-4', 'IMG-1', 'IMG-2', 'IMG-3', 'META-1', 'META-2',
       'NET-1', 'PRB-1', 'RES-1', 'SEC-1', 'SEC-2', 'SEC-3', 'SEC-4', 'SEC-5', 'SEC-6', 'SEC-7', 'SEC-8', 'SEC-9'].sort());
-    // LOG-1: the default sidecar ships the files of $LOG_DIR only, stdout/stderr need a node agent; LOG-4: a declared sink
-    expect(byStatus(ControlStatus.EXTERNAL).sort()).toEqual(['IMG-4', 'LOG-1', 'LOG-2', 'LOG-3', 'LOG-4', 'MON-1', 'REG-1', 'REG-2', 'REG-3']);
+    // LOG-1: the default sidecar ships the files of $LOG_DIR only, stdout/stderr need a node agent; LOG-4: a declared sink MOD-1: no modelArtifact, so the weights are in the image or out of sight
+    expect(byStatus(ControlStatus.EXTERNAL).sort()).toEqual(['IMG-4', 'LOG-1', 'LOG-2', 'LOG-3', 'LOG-4', 'MOD-1', 'MON-1', 'REG-1', 'REG-2', 'REG-3']);
     expect(entry.controls.find((c) => c.id === 'SEC-1')!.evidence[0]).toMatch(/^Deployment test-scorer-[0-9a-f]{8} spec.template.spec.initContainers\[0\]/);
   });
 

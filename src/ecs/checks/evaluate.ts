@@ -48,8 +48,9 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
   const runs = service ? [] : runTaskStates(tv, subject.taskDefinitionId);
   const task = new TaskView(tv, subject.taskDefinitionId, resource, service ? [service.props] : runs.map((r) => r.state.Parameters ?? {}));
   const findings: Finding[] = [
-    ...imageChecks(task), modelVerificationCheck(task, subject.scope), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
+    ...imageChecks(task), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
     identityCheck(task), secretEnvironmentCheck(task), resourceCheck(task), ...loggingChecks(task, subject.scope), ...registryChecks(task),
+    modelVerificationCheck(task, subject.scope),
   ];
   if (service) {
     findings.push(...serviceChecks(task, service));

@@ -2,6 +2,7 @@ import { availabilityChecks } from './availability-rules';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS, jobChecks } from './job-rules';
 import { loggingChecks } from './logging-rules';
 import { Manifest, PodOwner, PodView } from './manifest';
+import { modelArtifactVerified } from './model-artifact-rules';
 import { networkDefaultDeny } from './network-isolation-rules';
 import { K8sObjectIndex } from './object-index';
 import { imageChecks, metadataChecks, ociProvenanceCheck, probeCheck, resourceCheck, securityChecks } from './pod-checks';
@@ -49,7 +50,7 @@ export function evaluateWorkload(obj: Manifest, evaluation: WorkloadEvaluation):
   const p = new PodView(obj, evaluation.owner);
   const { index, scope, controller } = evaluation;
   const findings: Finding[] = [
-    ...imageChecks(p), ociProvenanceCheck(p), ...metadataChecks(p), ...securityChecks(p, index),
+    ...imageChecks(p), ociProvenanceCheck(p), modelArtifactVerified(p), ...metadataChecks(p), ...securityChecks(p, index),
     networkDefaultDeny(p, index, evaluation.networkPoliciesBy), resourceCheck(p),
     ...loggingChecks(p, scope, index),
   ];
