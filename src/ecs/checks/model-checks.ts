@@ -147,8 +147,9 @@ function judgeVolumeReaders(task: TaskView, v: Verifier, mainReader: ContainerEn
  * `Host.SourcePath`, EFS or Docker volume configuration) at the script's root, every other container mounts that volume only
  * with `ReadOnly: true` (`MountPoints` and `VolumesFrom`), and every essential container that mounts it, the main container
  * first, has `DependsOn` the verifier with `Condition: SUCCESS`; for an OCI artifact the verifier's `Image` is the reference
- * itself. Enforced when every declared artifact is verified, the main container's `MODEL_DIGEST` equals the digest of a
- * verified artifact, its model-artifact label (when set) equals it, and it mounts that artifact's volume; the evidence names
+ * itself. Enforced when every declared artifact is verified and, when the task declares a model (`MODEL_DIGEST` or the
+ * model-artifact label), the main container's `MODEL_DIGEST` equals the digest of a verified artifact, its model-artifact
+ * label (when set) equals it, and it mounts that artifact's volume; the evidence names
  * the digest and the verifying container. Violated when a declared artifact is not verified as above, when `MODEL_DIGEST`
  * names no verified digest or is missing beside a declared model artifact, or when a model server (the declaration of
  * META-2; not a training job, whose model labels name the model it produces) names a model URI
