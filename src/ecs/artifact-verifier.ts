@@ -13,6 +13,8 @@ import { PinnedArtifact } from '../core/model-artifact';
 
 /** The hard memory limit of each verifier container, in MiB (taken from the main container's share of the task). */
 export const VERIFIER_MIB = 512;
+/** The CPU units each verifier reserves on EC2 (taken from the main container's share; Fargate sizes the task instead). */
+export const VERIFIER_CPU = 256;
 /** The task volume every verifier uses as `/tmp` and `HOME` (its root filesystem is read-only). */
 export const VERIFIER_TMP_VOLUME = 'verifier-tmp';
 /** Where a verifier mounts the volume it writes (below it: the volume's name), apart from a modelcar's own `/models`. */
@@ -94,6 +96,7 @@ export function addArtifactVerifiers(scope: Construct, context: VerifierContext,
       command,
       environment: { ...environment, HOME: '/tmp' },
       memoryLimitMiB: VERIFIER_MIB,
+      cpu: context.placement.ec2 ? VERIFIER_CPU : undefined,
       logging: context.logging._awsLogs(context.logGroup, placement.containerName),
       dockerLabels: {
         'org.opencontainers.image.title': placement.containerName,

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledged, acknowledge } from './acknowledgements';
-import { VERIFIER_MIB, VerifiedInputPlacement, addArtifactVerifiers } from './artifact-verifier';
+import { VERIFIER_CPU, VERIFIER_MIB, VerifiedInputPlacement, addArtifactVerifiers } from './artifact-verifier';
 import { TaskPlacement } from './capacity';
 import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
 import { requireMountPaths, requireUniqueNames } from '../core/bounds';
@@ -90,6 +90,10 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
   ]);
   const verifierMiB = verified.length * VERIFIER_MIB;
   const mainMiB = spec.memoryMiB - (spec.logging.fireLensRouting ? FIRELENS_ROUTER_MIB : 0) - verifierMiB;
+  if (spec.placement.ec2 && verified.length > 0 && spec.cpu - verified.length * VERIFIER_CPU < VERIFIER_CPU) {
+    throw propError(scope, 'cpu', spec.cpu, `leaves the main container ${spec.cpu - verified.length * VERIFIER_CPU} CPU units after `
+      + `${verified.length} verifier(s) of ${VERIFIER_CPU} each`, `give the task at least ${(verified.length + 1) * VERIFIER_CPU} CPU units`);
+  }
   if (verified.length > 0 && mainMiB < VERIFIER_MIB) {
     throw propError(scope, 'memoryLimitMiB', spec.memoryMiB, `leaves the main container ${mainMiB} MiB after ${verified.length} verifier(s) of `
       + `${VERIFIER_MIB} MiB each`, `give the task at least ${spec.memoryMiB - mainMiB + VERIFIER_MIB} MiB`);
@@ -129,7 +133,7 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
     portMappings: spec.port !== undefined ? [{ containerPort: spec.port, name: 'http' }] : undefined,
     healthCheck: spec.healthCheck,
     gpuCount: spec.gpuCount > 0 ? spec.gpuCount : undefined,
-    cpu: spec.placement.ec2 ? spec.cpu : undefined,
+    cpu: spec.placement.ec2 ? spec.cpu - verified.length * VERIFIER_CPU : undefined,
     // a hard memory limit on every container (Control Tower CT.ECS.PR.7); the FireLens router and the verifiers keep their own share
     memoryLimitMiB: mainMiB,
     logging: spec.logging._driver(logGroup, MAIN_CONTAINER),
