@@ -67,3 +67,31 @@ export function provenanceEntries(subject: ProvenanceSubject, ociKey: (suffix: s
   }
   return out;
 }
+
+/**
+ * The keys (annotations on Kubernetes, docker labels on ECS) that declare a workload's pinned artifacts (MOD-1): for the model
+ * `model-artifact.compliance.cdk-compliant-ml.io/{source,reference,digest}`, for dataset n
+ * `dataset-artifact-<n>.compliance.cdk-compliant-ml.io/{source,reference,digest}`. A workload that carries one of them declares
+ * an artifact, which the checker then requires to be verified.
+ *
+ * @internal
+ */
+export function artifactEntries(model: { source: string; reference: string; digest: string } | undefined,
+  datasets: ReadonlyArray<{ source: string; reference: string; digest: string }> = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (prefix: string, a: { source: string; reference: string; digest: string }) => {
+    out[`${prefix}.${PROVENANCE_PREFIX}/digest`] = a.digest;
+    out[`${prefix}.${PROVENANCE_PREFIX}/reference`] = a.reference;
+    out[`${prefix}.${PROVENANCE_PREFIX}/source`] = a.source;
+  };
+  if (model) {
+    put(MODEL_ARTIFACT_KEY_PREFIX, model);
+  }
+  datasets.forEach((d, i) => put(`${DATASET_ARTIFACT_KEY_PREFIX}${i}`, d));
+  return out;
+}
+
+/** @internal */
+export const MODEL_ARTIFACT_KEY_PREFIX = 'model-artifact';
+/** @internal */
+export const DATASET_ARTIFACT_KEY_PREFIX = 'dataset-artifact-';

@@ -10,3 +10,4 @@ export * from './training-job-props';
 export * from './training-job';
 export * from './validation-plugin';
 export * from './image-signature-policy';
+export * from './artifact-props';

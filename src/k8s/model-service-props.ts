@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { ModelArtifactOptions } from './artifact-props';
 import { LogShipping } from './log-shipping';
 import { EgressRule, NetworkPeer } from './network';
 import { WorkloadPodOptions } from './pod-options';
@@ -35,7 +36,7 @@ export interface ModelServiceAutoscaling {
 /**
  * Properties for `CompliantModelService` (Kubernetes).
  */
-export interface CompliantModelServiceProps extends WorkloadPodOptions {
+export interface CompliantModelServiceProps extends WorkloadPodOptions, ModelArtifactOptions {
   /**
    * The model server image, pinned by digest.
    */

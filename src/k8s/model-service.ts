@@ -4,6 +4,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubernetesDefaults } from './defaults';
 import { HEALTH_PORT as FLUENT_BIT_HEALTH_PORT } from './fluent-bit';
+import { patchImageVolumes } from './artifact-verifier';
+import { wireArtifacts } from './artifact-wiring';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { LOG_SHIPPING_ANNOTATION, MODEL_LOAD_TIMEOUT_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { CompliantModelServiceProps } from './model-service-props';
@@ -17,6 +19,7 @@ import { INT32_MAX, requireAnnotationSize, requirePort, requireUriPath, wholeMeb
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { serializeWaivers } from '../core/output-waivers';
+import { ModelArtifact } from '../core/model-artifact';
 import { ModelMetadata } from '../core/provenance';
 import { validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 import { validateImageScan } from '../core/scan-validation';
@@ -54,8 +57,10 @@ export class CompliantModelService extends K8sWorkloadBase {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The serving port. */
   public readonly port: number;
-  /** The model served. */
+  /** The model served (with the digest of `modelArtifact` when that is given). */
   public readonly model: ModelMetadata;
+  /** The pinned model weights, verified before the server starts (MOD-1), when given. */
+  public readonly modelArtifact?: ModelArtifact;
   /** How logs leave the pods. */
   public readonly logShipping: LogShipping;
 
@@ -94,6 +99,16 @@ export class CompliantModelService extends K8sWorkloadBase {
         `serve on another port, e.g. ${WorkloadDefaults.SERVICE_PORT}`);
     }
 
+    const modelCachePath = props.modelCachePath ?? '/models';
+    const artifacts = wireArtifacts(this, props, {
+      model: this.model, uriNeedsArtifact: true, requireWaiver: (...a) => this._requireWaiver(...a), withPolicy,
+      user: pod.user, group: pod.group, modelMountPath: modelCachePath, modelVolumeName: 'model-cache',
+      modelSize: props.modelCacheSize ?? Size.gibibytes(10), modelSizeProp: 'modelCacheSize',
+    });
+    this.model = artifacts.model!;
+    this.modelArtifact = artifacts.modelArtifact;
+    this._artifactImages = artifacts.images;
+
     const labels = recommendedLabels({ name: this.model.name, instance: this.name, version: this.model.version, component: 'model-server', partOf: props.partOf ?? this.model.name }, this);
     const selector = { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': this.name };
     const annotations = provenanceAnnotations({
@@ -105,9 +120,10 @@ export class CompliantModelService extends K8sWorkloadBase {
         [MODEL_LOAD_TIMEOUT_ANNOTATION]: String(Math.ceil(props.modelLoadTimeout?.toSeconds() ?? WorkloadDefaults.MODEL_LOAD_TIMEOUT_SECONDS)),
         [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? serializeWaivers(this.waivers) : undefined,
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
+        ...artifacts.annotations,
       },
     });
-    requireAnnotationSize(this, 'annotations (model, imageProvenance, imageScan, waivers)', annotations);
+    requireAnnotationSize(this, 'annotations (model, modelArtifact, imageProvenance, imageScan, waivers)', annotations);
     const metadata = { name: this.name, labels, annotations };
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
@@ -117,7 +133,6 @@ export class CompliantModelService extends K8sWorkloadBase {
       { key: 'workload', value: this.name, prop: '(construct name)' },
     ];
     const logConfigMapName = this._renderLogConfig(this.logShipping, records, labels);
-    const modelCachePath = props.modelCachePath ?? '/models';
     const logDir = this.logShipping.logDirectory;
     const spec = renderPodSpec(this, {
       image: this.image,
@@ -141,9 +156,11 @@ export class CompliantModelService extends K8sWorkloadBase {
       args: props.args,
       ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
       probes,
-      volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(this, 'modelCacheSize', props.modelCacheSize ?? Size.gibibytes(10))}Mi`) } }],
-      volumeMounts: [{ name: 'model-cache', mountPath: modelCachePath }],
+      volumes: artifacts.modelArtifact ? artifacts.volumes
+        : [{ name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${wholeMebibytes(this, 'modelCacheSize', props.modelCacheSize ?? Size.gibibytes(10))}Mi`) } }],
+      volumeMounts: artifacts.modelArtifact ? artifacts.mounts : [{ name: 'model-cache', mountPath: modelCachePath }],
       volumeMountProps: ['modelCachePath'],
+      extraInitContainers: artifacts.initContainers,
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
       scheduling: spreadAndAntiAffinity(selector),
     });
@@ -165,6 +182,7 @@ export class CompliantModelService extends K8sWorkloadBase {
       },
     });
     patchNativeSidecar(this.deployment, '/spec/template/spec', this.logShipping);
+    patchImageVolumes(this.deployment, '/spec/template/spec', artifacts.imageVolumes);
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
@@ -181,7 +199,7 @@ export class CompliantModelService extends K8sWorkloadBase {
           selector: { 'app.kubernetes.io/instance': this.name },
           ingressPort: this.port,
           ingressFrom: props.allowIngressFrom ?? [NetworkPeer.sameNamespace()],
-          egress: props.egress ?? [],
+          egress: [...(props.egress ?? []), ...artifacts.egress],
           dnsPeer: props.dnsPeer ?? defaultDnsPeer(),
           log: this.logShipping.destination && { peer: this.logShipping.destination.peer, port: this.logShipping.destination.port },
         }),

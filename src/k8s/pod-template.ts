@@ -61,6 +61,8 @@ export interface PodTemplateOptions {
   readonly priorityClassName?: string;
   readonly restartPolicy?: string;
   readonly scheduling?: Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'>;
+  /** Init containers that run after the log shipper starts and before the main container (the artifact verifiers, MOD-1). */
+  readonly extraInitContainers?: k8s.Container[];
 }
 
 /**
@@ -127,7 +129,7 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(o.user, o.group),
-    initContainers: shipper ? [shipper] : undefined,
+    initContainers: shipper || (o.extraInitContainers ?? []).length > 0 ? [...(shipper ? [shipper] : []), ...(o.extraInitContainers ?? [])] : undefined,
     containers: [main],
     volumes,
     restartPolicy: o.restartPolicy,

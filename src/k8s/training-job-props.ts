@@ -1,11 +1,13 @@
 import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as kplus from 'cdk8s-plus-27';
+import { ModelArtifactOptions } from './artifact-props';
 import { LogShipping } from './log-shipping';
 import { EgressRule, NetworkPeer } from './network';
 import { WorkloadPodOptions } from './pod-options';
 import { SecretKeyReference } from './pod-template';
 import { ImageReference } from '../core/image-reference';
+import { DatasetArtifact } from '../core/model-artifact';
 import { DatasetMetadata, ImageProvenance, ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 
@@ -36,7 +38,23 @@ export interface DatasetClaim {
 /**
  * Properties for `CompliantTrainingJob` (Kubernetes).
  */
-export interface CompliantTrainingJobProps extends WorkloadPodOptions {
+export interface CompliantTrainingJobProps extends WorkloadPodOptions, ModelArtifactOptions {
+  /**
+   * The datasets the job reads, pinned by digest and verified before the trainer starts (control MOD-1): dataset n is fetched and
+   * verified by the init container `dataset-verifier-<n>` into an `emptyDir` mounted read-only at `/datasets/<n>`, announced as
+   * `DATASET_<n>_DIR` and `DATASET_<n>_DIGEST`.
+   *
+   * @default - none
+   */
+  readonly datasetArtifacts?: DatasetArtifact[];
+
+  /**
+   * The size limit of each verified artifact's `emptyDir` (the base model's and each dataset's).
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly artifactCacheSize?: Size;
+
   /** The trainer image, pinned by digest. */
   readonly image: ImageReference;
 

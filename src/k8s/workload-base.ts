@@ -12,6 +12,8 @@ import { ModelMetadata } from '../core/provenance';
 import { Waiver } from '../core/waiver';
 import { validateWaiverList } from '../core/waiver-validation';
 import { DEFAULT_EVIDENCE_HARVEST_SECONDS } from './checks/job-rules';
+import { PodView } from './checks/manifest';
+import { artifactReports } from './checks/model-artifact-rules';
 import { evaluateWorkload } from './checks/workload-checks';
 import { LogRecordField, renderFluentBitConfig, shipperImage } from './fluent-bit';
 import { LogDestination } from './log-destination';
@@ -51,6 +53,9 @@ export abstract class K8sWorkloadBase extends Construct {
   public readonly waivers: Waiver[];
   /** The image of the main container. */
   public readonly image: ImageReference;
+
+  /** @internal The images of the artifact verifiers (MOD-1), listed in the report's images. */
+  public _artifactImages: string[] = [];
 
   /** The kinds whose name rules bound `name`. */
   private readonly nameKinds: readonly string[];
@@ -128,6 +133,7 @@ export abstract class K8sWorkloadBase extends Construct {
     if (shipping.mode === LogShippingMode.SIDECAR) {
       images.push(shipperImage(shipping));
     }
+    images.push(...this._artifactImages.filter((image) => !images.includes(image)));
     return images;
   }
 
@@ -141,12 +147,14 @@ export abstract class K8sWorkloadBase extends Construct {
     const app = appObjectsOf(this);
     app.claim(workload);
     const path = this.node.path;
+    const json = app.jsonOf(workload);
     return {
       path,
       kind,
       backend: Backend.KUBERNETES,
       images: this._imagesOf(shipping),
       model: model ? { ...model } : undefined,
+      ...artifactReports(new PodView(json)),
       controls: evaluateWorkload(app.jsonOf(workload), { index: app.index, scope, waivers: this.waivers, harvestSeconds, waiverSource: `construct ${path}` }),
     };
   }
