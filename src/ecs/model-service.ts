@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
-import { VERIFIER_IMAGES, modelWithArtifact, pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
+import { modelWithArtifact, pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
 import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
@@ -81,7 +81,7 @@ export class CompliantModelService extends EcsWorkloadBase {
       this._requireWaiver('MOD-1', 'model.uri', this.model.uri, 'names weights the server fetches with no digest verified before it starts; '
         + 'declare modelArtifact: ModelArtifact.fromUri(uri, \'sha256:…\') or ModelArtifact.fromOci(...)');
     }
-    const verified = pinnedInputPlacements(VERIFIER_IMAGES, this.modelArtifact ? { artifact: this.modelArtifact, mountPath: modelCache } : undefined, []);
+    const verified = pinnedInputPlacements(props.artifactVerifierImage, this.modelArtifact ? { artifact: this.modelArtifact, mountPath: modelCache } : undefined, []);
     const labelledModel = modelWithArtifact(this, this.model, this.modelArtifact);
     this.task = renderTask(this, {
       ...this._sharedTaskSpec(props),

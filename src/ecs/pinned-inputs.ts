@@ -1,10 +1,11 @@
 import { IConstruct } from 'constructs';
 import { VerifiedInputPlacement } from './artifact-verifier';
-import { AWS_FOR_FLUENT_BIT_IMAGE } from './logging';
-import { MODEL_ARTIFACT_LABEL, MODEL_DIGEST_VARIABLE, datasetArtifactLabel } from './checks/model-checks';
+import { MODEL_DIGEST_VARIABLE } from './checks/model-checks';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
-import { ArtifactSource, DatasetArtifact, ModelArtifact, PinnedArtifact, validateArtifact } from '../core/model-artifact';
+import { DatasetArtifact, ModelArtifact, PinnedArtifact, validateArtifact } from '../core/model-artifact';
+import { artifactEntries } from '../core/provenance-keys';
+import { verifierImageOf } from '../core/verifier-images';
 import { ModelMetadata } from '../core/provenance';
 
 /** The name of the model's verifier container. */
@@ -13,16 +14,6 @@ export const MODEL_VERIFIER = 'model-verifier';
 export const VERIFIED_MODEL_DIR = 'model';
 /** The directory below each dataset volume that holds the verified dataset. */
 export const VERIFIED_DATASET_DIR = 'data';
-
-/**
- * The verifier image of each URI scheme an ECS task can fetch from.
- *
- * @internal
- */
-export interface VerifierImages {
-  readonly s3: ImageReference;
-  readonly https: ImageReference;
-}
 
 /**
  * Validates a model artifact prop for ECS: a `ModelArtifact` whose source an ECS task can fetch. A claim exists only on
@@ -48,18 +39,17 @@ export function validateEcsArtifact<T extends PinnedArtifact>(scope: IConstruct,
  *
  * @internal
  */
-export function pinnedInputPlacements(images: VerifierImages, model: { artifact: ModelArtifact; mountPath: string } | undefined,
+export function pinnedInputPlacements(verifierImage: ImageReference | undefined, model: { artifact: ModelArtifact; mountPath: string } | undefined,
   datasets: Array<{ artifact: DatasetArtifact; mountPath: string }>): VerifiedInputPlacement[] {
-  const imageOf = (artifact: PinnedArtifact) => (artifact.source === ArtifactSource.OCI ? artifact.imageReference!
-    : artifact.scheme === 's3' ? images.s3 : images.https);
+  const imageOf = (artifact: PinnedArtifact) => verifierImageOf(artifact, verifierImage);
   return [
     ...(model ? [{
       artifact: model.artifact, image: imageOf(model.artifact), prop: 'modelArtifact', containerName: MODEL_VERIFIER,
       volumeName: 'model-cache', mountPath: model.mountPath, name: VERIFIED_MODEL_DIR,
     }] : []),
     ...datasets.map((d, i) => ({
-      artifact: d.artifact, image: imageOf(d.artifact), prop: `datasetArtifacts[${i}]`, containerName: `dataset-${i}-verifier`,
-      volumeName: `dataset-${i}`, mountPath: d.mountPath, name: VERIFIED_DATASET_DIR,
+      artifact: d.artifact, image: imageOf(d.artifact), prop: `datasetArtifacts[${i}]`, containerName: `dataset-verifier-${i}`,
+      volumeName: `dataset-artifact-${i}`, mountPath: d.mountPath, name: VERIFIED_DATASET_DIR,
     })),
   ];
 }
@@ -76,7 +66,7 @@ export function pinnedInputEnvironment(placements: VerifiedInputPlacement[]): Re
       out[MODEL_DIGEST_VARIABLE] = p.artifact.digest;
       out.MODEL_DIR = `${p.mountPath}/${p.name}`;
     } else {
-      const index = p.volumeName.slice('dataset-'.length);
+      const index = p.volumeName.slice('dataset-artifact-'.length);
       out[`DATASET_${index}_DIGEST`] = p.artifact.digest;
       out[`DATASET_${index}_DIR`] = `${p.mountPath}/${p.name}`;
     }
@@ -90,10 +80,8 @@ export function pinnedInputEnvironment(placements: VerifiedInputPlacement[]): Re
  * @internal
  */
 export function pinnedInputLabels(placements: VerifiedInputPlacement[]): Record<string, string> {
-  return Object.fromEntries(placements.map((p) => [
-    p.containerName === MODEL_VERIFIER ? MODEL_ARTIFACT_LABEL : datasetArtifactLabel(Number(p.volumeName.slice('dataset-'.length))),
-    p.artifact.digest,
-  ]));
+  const model = placements.find((p) => p.containerName === MODEL_VERIFIER)?.artifact;
+  return artifactEntries(model, placements.filter((p) => p.containerName !== MODEL_VERIFIER).map((p) => p.artifact));
 }
 
 /**
@@ -113,13 +101,3 @@ export function modelWithArtifact(scope: IConstruct, model: ModelMetadata, artif
   return { ...model, digest: artifact.digest, uri: model.uri ?? artifact.reference };
 }
 
-// TEMP-MERGE: replaced by model-core's verifier images after the merge
-/**
- * The verifier images the ECS constructs use per scheme.
- *
- * @internal
- */
-export const VERIFIER_IMAGES: VerifierImages = {
-  s3: ImageReference.fromString(AWS_FOR_FLUENT_BIT_IMAGE),
-  https: ImageReference.fromString(AWS_FOR_FLUENT_BIT_IMAGE),
-};

@@ -16,7 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
-import { VERIFIER_IMAGES, pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
+import { pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
 import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
@@ -129,7 +129,7 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
 
     this.modelArtifact = props.modelArtifact === undefined ? undefined : validateEcsArtifact(this, 'modelArtifact', props.modelArtifact, 'ModelArtifact');
     this.datasetArtifacts = (props.datasetArtifacts ?? []).map((d, i) => validateEcsArtifact(this, `datasetArtifacts[${i}]`, d, 'DatasetArtifact'));
-    const verified = pinnedInputPlacements(VERIFIER_IMAGES,
+    const verified = pinnedInputPlacements(props.artifactVerifierImage,
       this.modelArtifact ? { artifact: this.modelArtifact, mountPath: BASE_MODEL_PATH } : undefined,
       this.datasetArtifacts.map((artifact, i) => ({ artifact, mountPath: `${DATASETS_PATH}/${i}` })));
     this.task = renderTask(this, {

@@ -138,6 +138,14 @@ export interface EcsWorkloadProps {
   readonly artifactEncryptionKeys?: kms.IKey[];
 
   /**
+   * The image that runs the verifier script for URI artifacts (it needs `sh`, `sha256sum`, `sort`, `cp` and the scheme's
+   * client: `aws` for s3://, `curl` for https://), pinned by digest, e.g. a mirror in your own ECR registry.
+   *
+   * @default - the AWS CLI image for s3:// and the curl image for https://, each pinned by a published digest (README "Pinning the model")
+   */
+  readonly artifactVerifierImage?: ImageReference;
+
+  /**
    * Waivers: the only way to relax a control. Each names the control, the reason and optionally an expiry date.
    *
    * @default - none

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { ImageReference, ModelArtifact, DatasetArtifact } from '../../src/core';
 import { verifierScript } from '../../src/core/model-verifier-script';
 import * as ecs from '../../src/ecs';
-import { VERIFIER_IMAGES } from '../../src/ecs/pinned-inputs';
+import { AWS_CLI_IMAGE, CURL_IMAGE } from '../../src/core/verifier-images';
 import { nagErrors } from '../support/nag';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -48,7 +48,7 @@ describe('ecs.CompliantModelService with a model artifact from S3', () => {
       Essential: false,
       EntryPoint: ['/bin/sh', '-c'],
       Command: [verifierScript(S3_FILE, { root: '/cdk-compliant-ml/model-cache', name: 'model' })],
-      Image: VERIFIER_IMAGES.s3.toString(),
+      Image: AWS_CLI_IMAGE,
     });
     expect(verifier.Environment).toEqual([
       { Name: 'ARTIFACT_SOURCE', Value: 'uri' },
@@ -170,9 +170,16 @@ describe('a model from an OCI modelcar and over https', () => {
     expect(svc.complianceEntry().modelArtifact).toEqual({ source: 'oci', reference: MODELCAR, digest: `sha256:${'c'.repeat(64)}`, verifier: 'model-verifier' });
   });
 
+  test('artifactVerifierImage replaces the verifier image of URI artifacts (e.g. a mirror), never the modelcar of an OCI artifact', () => {
+    const mirror = ImageReference.fromString(`123456789012.dkr.ecr.eu-central-1.amazonaws.com/mirror/aws-cli:2@sha256:${'e'.repeat(64)}`);
+    expect(byName(service({ modelArtifact: S3_FILE, artifactVerifierImage: mirror }).template, 'model-verifier').Image).toBe(mirror.toString());
+    const oci = ModelArtifact.fromOci(ImageReference.fromString(MODELCAR));
+    expect(byName(service({ modelArtifact: oci, artifactVerifierImage: mirror }).template, 'model-verifier').Image).toBe(MODELCAR);
+  });
+
   test('https: the curl verifier image and no new IAM statement', () => {
     const { template } = service({ modelArtifact: ModelArtifact.fromUri('https://models.example.com/fraud/1.4.2/', MODEL_DIGEST) });
-    expect(byName(template, 'model-verifier').Image).toBe(VERIFIER_IMAGES.https.toString());
+    expect(byName(template, 'model-verifier').Image).toBe(CURL_IMAGE);
     expect(statements(template)).toEqual(statements(service().template));
   });
 });
@@ -225,13 +232,13 @@ describe('ecs.CompliantTrainingJob fine-tuning a verified base model with verifi
 
   test('one verifier per input; the trainer depends on each with SUCCESS and mounts each volume read-only', () => {
     expect(containers(template).map((c) => [c.Name, c.Essential])).toEqual([
-      ['main', true], ['model-verifier', false], ['dataset-0-verifier', false], ['dataset-1-verifier', false],
+      ['main', true], ['model-verifier', false], ['dataset-verifier-0', false], ['dataset-verifier-1', false],
     ]);
-    expect(main.DependsOn).toEqual(['model-verifier', 'dataset-0-verifier', 'dataset-1-verifier'].map((ContainerName) => ({ ContainerName, Condition: 'SUCCESS' })));
+    expect(main.DependsOn).toEqual(['model-verifier', 'dataset-verifier-0', 'dataset-verifier-1'].map((ContainerName) => ({ ContainerName, Condition: 'SUCCESS' })));
     expect(main.MountPoints.filter((m: any) => m.ReadOnly)).toEqual([
       { SourceVolume: 'model-cache', ContainerPath: '/models', ReadOnly: true },
-      { SourceVolume: 'dataset-0', ContainerPath: '/datasets/0', ReadOnly: true },
-      { SourceVolume: 'dataset-1', ContainerPath: '/datasets/1', ReadOnly: true },
+      { SourceVolume: 'dataset-artifact-0', ContainerPath: '/datasets/0', ReadOnly: true },
+      { SourceVolume: 'dataset-artifact-1', ContainerPath: '/datasets/1', ReadOnly: true },
     ]);
     const env = Object.fromEntries(main.Environment.map((e: any) => [e.Name, e.Value]));
     expect(env).toMatchObject({ MODEL_DIGEST, MODEL_DIR: '/models/model', DATASET_0_DIR: '/datasets/0/data', DATASET_1_DIGEST: DATA_DIGEST });
@@ -248,8 +255,8 @@ describe('ecs.CompliantTrainingJob fine-tuning a verified base model with verifi
     const entry = train.complianceEntry();
     expect(entry.modelArtifact).toMatchObject({ reference: 's3://acme-models/fraud/1.4.2/', verifier: 'model-verifier' });
     expect(entry.datasetArtifacts).toEqual([
-      { source: 'uri', reference: 's3://acme-datasets/sales/2026-11/', digest: DATA_DIGEST, verifier: 'dataset-0-verifier' },
-      { source: 'uri', reference: 'https://data.example.com/holidays.csv', digest: DATA_DIGEST, verifier: 'dataset-1-verifier' },
+      { source: 'uri', reference: 's3://acme-datasets/sales/2026-11/', digest: DATA_DIGEST, verifier: 'dataset-verifier-0' },
+      { source: 'uri', reference: 'https://data.example.com/holidays.csv', digest: DATA_DIGEST, verifier: 'dataset-verifier-1' },
     ]);
     expect(entry.controls.find((c) => c.id === 'MOD-1')?.status).toBe('enforced');
     expect(nagErrors(train)).toEqual([]);

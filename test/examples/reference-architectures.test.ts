@@ -229,10 +229,10 @@ describe('examples/ecs-gpu-training: a scheduled GPU training job on EC2 capacit
 
   test('fine-tuning from a verified base model and a verified dataset snapshot (MOD-1)', () => {
     const [td] = resources(s, 'AWS::ECS::TaskDefinition');
-    expect(td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c.Essential])).toEqual([['main', true], ['model-verifier', false], ['dataset-0-verifier', false]]);
+    expect(td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c.Essential])).toEqual([['main', true], ['model-verifier', false], ['dataset-verifier-0', false]]);
     const [workload] = s.report.workloads;
     expect(workload.modelArtifact).toMatchObject({ reference: ecsGpuTraining.BASE_MODEL.reference, digest: ecsGpuTraining.BASE_MODEL.digest, verifier: 'model-verifier' });
-    expect(workload.datasetArtifacts).toEqual([{ source: 'uri', reference: ecsGpuTraining.SALES_SNAPSHOT.reference, digest: ecsGpuTraining.SALES_SNAPSHOT.digest, verifier: 'dataset-0-verifier' }]);
+    expect(workload.datasetArtifacts).toEqual([{ source: 'uri', reference: ecsGpuTraining.SALES_SNAPSHOT.reference, digest: ecsGpuTraining.SALES_SNAPSHOT.digest, verifier: 'dataset-verifier-0' }]);
     expect(statusOf(s, 'DemandForecastTraining/Forecast', 'MOD-1')).toBe('enforced');
   });
 
