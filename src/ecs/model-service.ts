@@ -81,7 +81,8 @@ export class CompliantModelService extends EcsWorkloadBase {
       this._requireWaiver('MOD-1', 'model.uri', this.model.uri, 'names weights the server fetches with no digest verified before it starts; '
         + 'declare modelArtifact: ModelArtifact.fromUri(uri, \'sha256:…\') or ModelArtifact.fromOci(...)');
     }
-    const verified = pinnedInputPlacements(props.artifactVerifierImage, this.modelArtifact ? { artifact: this.modelArtifact, mountPath: modelCache } : undefined, []);
+    const verified = pinnedInputPlacements(props.artifactVerifierImage,
+      this.modelArtifact ? { artifact: this.modelArtifact, mountPath: modelCache } : undefined, []);
     const labelledModel = modelWithArtifact(this, this.model, this.modelArtifact);
     this.task = renderTask(this, {
       ...this._sharedTaskSpec(props),

@@ -4,9 +4,9 @@ import { MODEL_DIGEST_VARIABLE } from './checks/model-checks';
 import { propError } from '../core/errors';
 import { ImageReference } from '../core/image-reference';
 import { DatasetArtifact, ModelArtifact, PinnedArtifact, validateArtifact } from '../core/model-artifact';
+import { ModelMetadata } from '../core/provenance';
 import { artifactEntries } from '../core/provenance-keys';
 import { verifierImageOf } from '../core/verifier-images';
-import { ModelMetadata } from '../core/provenance';
 
 /** The name of the model's verifier container. */
 export const MODEL_VERIFIER = 'model-verifier';
@@ -44,12 +44,22 @@ export function pinnedInputPlacements(verifierImage: ImageReference | undefined,
   const imageOf = (artifact: PinnedArtifact) => verifierImageOf(artifact, verifierImage);
   return [
     ...(model ? [{
-      artifact: model.artifact, image: imageOf(model.artifact), prop: 'modelArtifact', containerName: MODEL_VERIFIER,
-      volumeName: 'model-cache', mountPath: model.mountPath, name: VERIFIED_MODEL_DIR,
+      artifact: model.artifact,
+      image: imageOf(model.artifact),
+      prop: 'modelArtifact',
+      containerName: MODEL_VERIFIER,
+      volumeName: 'model-cache',
+      mountPath: model.mountPath,
+      name: VERIFIED_MODEL_DIR,
     }] : []),
     ...datasets.map((d, i) => ({
-      artifact: d.artifact, image: imageOf(d.artifact), prop: `datasetArtifacts[${i}]`, containerName: `dataset-verifier-${i}`,
-      volumeName: `dataset-artifact-${i}`, mountPath: d.mountPath, name: VERIFIED_DATASET_DIR,
+      artifact: d.artifact,
+      image: imageOf(d.artifact),
+      prop: `datasetArtifacts[${i}]`,
+      containerName: `dataset-verifier-${i}`,
+      volumeName: `dataset-artifact-${i}`,
+      mountPath: d.mountPath,
+      name: VERIFIED_DATASET_DIR,
     })),
   ];
 }

@@ -146,7 +146,13 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
     addFireLensRouter(scope, taskDefinition, spec, logGroup);
   }
   const verifiers = addArtifactVerifiers(scope, {
-    taskDefinition, main: container, taskRole, user: spec.user, placement: spec.placement, logging: spec.logging, logGroup,
+    taskDefinition,
+    main: container,
+    taskRole,
+    user: spec.user,
+    placement: spec.placement,
+    logging: spec.logging,
+    logGroup,
     decryptionKeys: spec.artifactDecryptionKeys ?? [],
   }, verified, acks);
   grantImagePull(scope, [

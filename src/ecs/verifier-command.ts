@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { ImageReference } from '../core/image-reference';
 import { ArtifactSource, ModelArtifact, PinnedArtifact } from '../core/model-artifact';
 import { verifierScript } from '../core/model-verifier-script';
-import { ImageReference } from '../core/image-reference';
 
 /**
  * The commands of the ECS verifier containers, written by the renderer and read back by the MOD-1 checker: one definition, so
@@ -77,7 +77,9 @@ export function readVerifierCommand(container: Record<string, unknown>): { decla
   const name = lines.map((l) => TARGET_LINE.exec(l)).find(Boolean)?.[1] ?? '';
   const declared = { source: String(source), reference: String(reference), digest: String(digest), root, name };
   const entryPoint = container.EntryPoint;
-  if (!Array.isArray(entryPoint) || entryPoint.length !== VERIFIER_ENTRY_POINT.length || entryPoint.some((part, i) => part !== VERIFIER_ENTRY_POINT[i])
+  const entryPointMatches = Array.isArray(entryPoint) && entryPoint.length === VERIFIER_ENTRY_POINT.length
+    && entryPoint.every((part, i) => part === VERIFIER_ENTRY_POINT[i]);
+  if (!entryPointMatches
     || typeof source !== 'string' || typeof reference !== 'string' || typeof digest !== 'string' || !root || !name) {
     return { declared, runsScript: false };
   }

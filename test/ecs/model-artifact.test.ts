@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ImageReference, ModelArtifact, DatasetArtifact } from '../../src/core';
 import { verifierScript } from '../../src/core/model-verifier-script';
-import * as ecs from '../../src/ecs';
 import { AWS_CLI_IMAGE, CURL_IMAGE } from '../../src/core/verifier-images';
+import * as ecs from '../../src/ecs';
 import { nagErrors } from '../support/nag';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -99,7 +99,8 @@ describe('ecs.CompliantModelService with a model artifact from S3', () => {
     const before = statements(service().template);
     const after = statements(template);
     expect(after.filter((s) => !before.includes(s)).map((s) => JSON.parse(s))).toEqual([{
-      Action: 's3:GetObject', Effect: 'Allow',
+      Action: 's3:GetObject',
+      Effect: 'Allow',
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-models/fraud/1.4.2/model.onnx']] },
     }]);
     expect(before.filter((s) => !after.includes(s))).toEqual([]);
@@ -120,6 +121,21 @@ describe('ecs.CompliantModelService with a model artifact from S3', () => {
   });
 });
 
+describe('a verifier beside FireLens logging', () => {
+  test('the verifier logs through awslogs into the workload\'s log group, like the router; LOG-1 and MOD-1 stay enforced', () => {
+    const { template, svc } = service({
+      modelArtifact: S3_FILE,
+      logging: ecs.EcsLogging.fireLens({ outputOptions: { Name: 'kinesis_firehose', region: 'eu-central-1', delivery_stream: 'ml-logs' } }),
+      waivers: [{ control: 'SEC-1', reason: 'the FireLens router runs as root (aws/containers-roadmap#2122)' }],
+    });
+    const [router, verifier] = [byName(template, 'log-router'), byName(template, 'model-verifier')];
+    expect(byName(template, 'main').LogConfiguration.LogDriver).toBe('awsfirelens');
+    expect(verifier.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': router.LogConfiguration.Options['awslogs-group'] } });
+    const controls = Object.fromEntries(svc.complianceEntry().controls.map((c) => [c.id, c.status]));
+    expect([controls['LOG-1'], controls['MOD-1']]).toEqual(['enforced', 'enforced']);
+  });
+});
+
 describe('a directory (manifest) in S3', () => {
   const { template, svc } = service({ modelArtifact: S3_DIR });
 
@@ -129,7 +145,9 @@ describe('a directory (manifest) in S3', () => {
     expect(added).toEqual([
       { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-models/fraud/1.4.2/*']] } },
       {
-        Action: 's3:ListBucket', Effect: 'Allow', Condition: { StringLike: { 's3:prefix': ['fraud/1.4.2/*'] } },
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Condition: { StringLike: { 's3:prefix': ['fraud/1.4.2/*'] } },
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-models']] },
       },
     ]);
@@ -149,7 +167,9 @@ describe('a directory (manifest) in S3', () => {
     new ecs.CompliantModelService(stack, 'Scorer', { image: ImageReference.fromString(IMAGE), model: MODEL, modelArtifact: S3_DIR, artifactEncryptionKeys: [key] });
     const decrypt = statements(Template.fromStack(stack)).map((s) => JSON.parse(s)).filter((s) => s.Action === 'kms:Decrypt');
     expect(decrypt).toEqual([{
-      Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ModelKey/), 'Arn'] },
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ModelKey/), 'Arn'] },
       Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } },
     }]);
   });

@@ -47,7 +47,9 @@ function verifiersOf(task: TaskView): Verifier[] {
   return out;
 }
 
-const reportOf = (v: Verifier): ArtifactReport => ({ source: v.declared.source, reference: v.declared.reference, digest: v.declared.digest, verifier: v.name });
+const reportOf = (v: Verifier): ArtifactReport => ({
+  source: v.declared.source, reference: v.declared.reference, digest: v.declared.digest, verifier: v.name,
+});
 
 /**
  * The pinned inputs the template shows: the model is the declared artifact whose digest the main container's `MODEL_DIGEST`

@@ -79,7 +79,8 @@ describe('MOD-1: the model is verified by a non-essential container the server d
   });
 
   test('fails (SEC-8) when the S3 grant is widened to every object or every S3 action; MOD-1 itself is about the task definition', () => {
-    const widen = (statement: iam.PolicyStatement) => compliantService((s) => s.taskDefinition.taskRole.addToPrincipalPolicy(statement), withArtifact).service;
+    const widen = (statement: iam.PolicyStatement) =>
+      compliantService((s) => s.taskDefinition.taskRole.addToPrincipalPolicy(statement), withArtifact).service;
     expectBroken(controlsOf(widen(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })))['SEC-8'], VIOLATED, /Resource="\*" for \["s3:GetObject"\]/);
     expectBroken(controlsOf(widen(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::acme-models/*'] })))['SEC-8'], VIOLATED, /s3:\* allows every action of s3/);
   });
