@@ -70,8 +70,13 @@ export interface RenderedArtifacts {
  * @internal
  */
 export function renderArtifacts(scope: IConstruct, items: ArtifactToVerify[], o: {
-  user: number; group: number; verifierImage?: ImageReference; ociMount: OciArtifactMount; ociPath: string;
-  modelArtifact?: PinnedArtifact; datasetArtifacts?: PinnedArtifact[];
+  user: number;
+  group: number;
+  verifierImage?: ImageReference;
+  ociMount: OciArtifactMount;
+  ociPath: string;
+  modelArtifact?: PinnedArtifact;
+  datasetArtifacts?: PinnedArtifact[];
 }): RenderedArtifacts {
   if (!/^\/[A-Za-z0-9._/-]+$/.test(o.ociPath) || o.ociPath.split('/').includes('..')) {
     throw propError(scope, 'ociArtifactPath', o.ociPath, 'must be an absolute path of [A-Za-z0-9._/-] without ".."', 'e.g. /models');
@@ -94,7 +99,8 @@ export function renderArtifacts(scope: IConstruct, items: ArtifactToVerify[], o:
     }
     const sizeLimit = k8s.Quantity.fromString(`${wholeMebibytes(scope, item.sizeProp, item.size)}Mi`);
     out.volumes.push({ name: item.volumeName, emptyDir: { sizeLimit } });
-    const sourcePath = artifact.source === ArtifactSource.OCI ? o.ociPath : artifact.source === ArtifactSource.VOLUME_CLAIM ? CLAIM_SOURCE_PATH : undefined;
+    const sourcePath = artifact.source === ArtifactSource.OCI ? o.ociPath
+      : artifact.source === ArtifactSource.VOLUME_CLAIM ? CLAIM_SOURCE_PATH : undefined;
     const mounts: k8s.VolumeMount[] = [
       { name: item.volumeName, mountPath: VERIFIER_ROOT },
       { name: `${item.containerName}-tmp`, mountPath: '/tmp' },

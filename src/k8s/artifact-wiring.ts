@@ -66,12 +66,22 @@ export function wireArtifacts(scope: IConstruct, props: ModelArtifactOptions & {
     items.push({ artifact: modelArtifact, prop: 'modelArtifact', containerName: 'model-verifier', volumeName: o.modelVolumeName, mountPath: o.modelMountPath, size: o.modelSize, sizeProp: o.modelSizeProp });
   }
   datasetArtifacts.forEach((artifact, i) => items.push({
-    artifact, prop: `datasetArtifacts[${i}]`, containerName: `dataset-verifier-${i}`, volumeName: `dataset-artifact-${i}`, mountPath: `/datasets/${i}`,
-    size: o.datasetSize ?? Size.gibibytes(20), sizeProp: 'artifactCacheSize',
+    artifact,
+    prop: `datasetArtifacts[${i}]`,
+    containerName: `dataset-verifier-${i}`,
+    volumeName: `dataset-artifact-${i}`,
+    mountPath: `/datasets/${i}`,
+    size: o.datasetSize ?? Size.gibibytes(20),
+    sizeProp: 'artifactCacheSize',
   }));
   const rendered = renderArtifacts(scope, items, {
-    user: o.user, group: o.group, verifierImage: props.artifactVerifierImage, ociMount: props.ociArtifactMount ?? OciArtifactMount.INIT_COPY,
-    ociPath: props.ociArtifactPath ?? '/models', modelArtifact, datasetArtifacts,
+    user: o.user,
+    group: o.group,
+    verifierImage: props.artifactVerifierImage,
+    ociMount: props.ociArtifactMount ?? OciArtifactMount.INIT_COPY,
+    ociPath: props.ociArtifactPath ?? '/models',
+    modelArtifact,
+    datasetArtifacts,
   });
   const images = rendered.initContainers.map((c) => c.image!).filter((image, i, list) => list.indexOf(image) === i);
   const model = o.model && modelArtifact ? { ...o.model, digest: o.model.digest ?? modelArtifact.digest } : o.model;

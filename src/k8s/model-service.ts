@@ -2,10 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { KubernetesDefaults } from './defaults';
-import { HEALTH_PORT as FLUENT_BIT_HEALTH_PORT } from './fluent-bit';
 import { patchImageVolumes } from './artifact-verifier';
 import { wireArtifacts } from './artifact-wiring';
+import { KubernetesDefaults } from './defaults';
+import { HEALTH_PORT as FLUENT_BIT_HEALTH_PORT } from './fluent-bit';
 import { LogShipping, LogShippingMode } from './log-shipping';
 import { LOG_SHIPPING_ANNOTATION, MODEL_LOAD_TIMEOUT_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { CompliantModelServiceProps } from './model-service-props';
@@ -18,8 +18,8 @@ import { WorkloadReport } from '../compliance/report-model';
 import { INT32_MAX, requireAnnotationSize, requirePort, requireUriPath, wholeMebibytes, wholeSeconds } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
-import { serializeWaivers } from '../core/output-waivers';
 import { ModelArtifact } from '../core/model-artifact';
+import { serializeWaivers } from '../core/output-waivers';
 import { ModelMetadata } from '../core/provenance';
 import { validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 import { validateImageScan } from '../core/scan-validation';
@@ -101,9 +101,16 @@ export class CompliantModelService extends K8sWorkloadBase {
 
     const modelCachePath = props.modelCachePath ?? '/models';
     const artifacts = wireArtifacts(this, props, {
-      model: this.model, uriNeedsArtifact: true, requireWaiver: (...a) => this._requireWaiver(...a), withPolicy,
-      user: pod.user, group: pod.group, modelMountPath: modelCachePath, modelVolumeName: 'model-cache',
-      modelSize: props.modelCacheSize ?? Size.gibibytes(10), modelSizeProp: 'modelCacheSize',
+      model: this.model,
+      uriNeedsArtifact: true,
+      requireWaiver: (...a) => this._requireWaiver(...a),
+      withPolicy,
+      user: pod.user,
+      group: pod.group,
+      modelMountPath: modelCachePath,
+      modelVolumeName: 'model-cache',
+      modelSize: props.modelCacheSize ?? Size.gibibytes(10),
+      modelSizeProp: 'modelCacheSize',
     });
     this.model = artifacts.model!;
     this.modelArtifact = artifacts.modelArtifact;

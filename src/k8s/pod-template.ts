@@ -125,11 +125,12 @@ export function renderPodSpec(scope: IConstruct, o: PodTemplateOptions): k8s.Pod
   if (sidecar) {
     volumes.push(...fluentBitVolumes(o.logShipping, o.logConfigMapName!));
   }
+  const initContainers = [...(shipper ? [shipper] : []), ...(o.extraInitContainers ?? [])];
   return {
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(o.user, o.group),
-    initContainers: shipper || (o.extraInitContainers ?? []).length > 0 ? [...(shipper ? [shipper] : []), ...(o.extraInitContainers ?? [])] : undefined,
+    initContainers: initContainers.length > 0 ? initContainers : undefined,
     containers: [main],
     volumes,
     restartPolicy: o.restartPolicy,

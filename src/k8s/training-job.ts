@@ -2,6 +2,8 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { patchImageVolumes } from './artifact-verifier';
+import { wireArtifacts } from './artifact-wiring';
 import { LogShipping } from './log-shipping';
 import { ANNOTATION_PREFIX, LOG_SHIPPING_ANNOTATION, provenanceAnnotations, recommendedLabels, WAIVERS_ANNOTATION } from './metadata';
 import { networkPolicySpec } from './network';
@@ -15,6 +17,7 @@ import { INT32_MAX, requireAnnotationSize, sortedUniqueIntegers, wholeMebibytes,
 import { validateKubernetesSchedule } from '../core/cron';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { DatasetArtifact, ModelArtifact } from '../core/model-artifact';
 import { serializeWaivers } from '../core/output-waivers';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
@@ -26,6 +29,8 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   ephemeralStorage: { request: Size.gibibytes(10), limit: Size.gibibytes(20) },
 };
 const CHECKPOINT_DIR = '/checkpoints';
+/** Where the verified base model of a fine-tuning job is mounted (read-only). */
+const BASE_MODEL_DIR = '/models';
 
 /**
  * Kubernetes (cdk8s): a bounded, retried, evidence-preserving training run: a batch/v1 Job (or a CronJob with `schedule`) with
@@ -47,6 +52,10 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The model trained, when given. */
   public readonly model?: ModelMetadata;
+  /** The pinned base model the job fine-tunes (MOD-1), when given; mounted read-only at `/models`. */
+  public readonly modelArtifact?: ModelArtifact;
+  /** The pinned datasets (MOD-1); dataset n is mounted read-only at `/datasets/<n>`. */
+  public readonly datasetArtifacts: DatasetArtifact[];
   /** How logs leave the pods. */
   public readonly logShipping: LogShipping;
   private readonly workload: ApiObject;
@@ -88,6 +97,22 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
     }
     this.logShipping = props.logShipping ?? defaultLogShipping();
 
+    const artifacts = wireArtifacts(this, props, {
+      model: undefined,
+      uriNeedsArtifact: false,
+      requireWaiver: (...a) => this._requireWaiver(...a),
+      withPolicy,
+      user: pod.user,
+      group: pod.group,
+      modelMountPath: BASE_MODEL_DIR,
+      modelVolumeName: 'base-model',
+      modelSize: props.artifactCacheSize ?? Size.gibibytes(20),
+      modelSizeProp: 'artifactCacheSize',
+      datasetSize: props.artifactCacheSize,
+    });
+    this.modelArtifact = artifacts.modelArtifact;
+    this.datasetArtifacts = artifacts.datasetArtifacts;
+    this._artifactImages = artifacts.images;
     const runId = props.runId ?? this.name;
     const labels = recommendedLabels({
       name: this.model?.name ?? id,
@@ -111,6 +136,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         [LOG_SHIPPING_ANNOTATION]: this._describeShipping(this.logShipping),
         [WAIVERS_ANNOTATION]: this.waivers.length > 0 ? serializeWaivers(this.waivers) : undefined,
         ...validateImageScan(this, 'imageScan', props.imageScan, this.image, this.waivers),
+        ...artifacts.annotations,
       },
     });
     requireAnnotationSize(this, 'annotations (model, datasets, runId, codeRevision, imageProvenance, imageScan, waivers)', annotations);
@@ -146,18 +172,22 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         RESUME_FROM_CHECKPOINT: 'true',
         ...(props.codeRevision ? { CODE_REVISION: props.codeRevision } : {}),
         ...(this.model ? { MODEL_NAME: this.model.name, MODEL_VERSION: this.model.version } : {}),
+        ...(this.modelArtifact ? { MODEL_DIR: BASE_MODEL_DIR, MODEL_DIGEST: this.modelArtifact.digest } : {}),
+        ...Object.fromEntries(this.datasetArtifacts.flatMap((d, i) => [[`DATASET_${i}_DIR`, `/datasets/${i}`], [`DATASET_${i}_DIGEST`, d.digest]])),
       },
       secretEnv: props.secretEnv,
       command: props.command,
       args: props.args,
       volumes: [checkpoint, ...datasetClaims.map((d, i): k8s.Volume => (d.csi
         ? { name: `dataset-${i}`, csi: { ...d.csi, readOnly: true } }
-        : { name: `dataset-${i}`, persistentVolumeClaim: { claimName: d.claimName!, readOnly: true } }))],
+        : { name: `dataset-${i}`, persistentVolumeClaim: { claimName: d.claimName!, readOnly: true } })), ...artifacts.volumes],
       volumeMounts: [
         { name: 'checkpoints', mountPath: CHECKPOINT_DIR },
         ...datasetClaims.map((d, i) => ({ name: `dataset-${i}`, mountPath: d.mountPath, readOnly: true })),
+        ...artifacts.mounts,
       ],
-      volumeMountProps: ['checkpoints (the construct\'s /checkpoints)', ...datasetClaims.map((_d, i) => `datasetClaims[${i}].mountPath`)],
+      volumeMountProps: ['checkpoints (the construct\'s /checkpoints)', ...datasetClaims.map((_d, i) => `datasetClaims[${i}].mountPath`), ...artifacts.mountProps],
+      extraInitContainers: artifacts.initContainers,
       tmpSize: props.tmpSize ?? Size.gibibytes(1),
       restartPolicy: 'Never',
     });
@@ -191,10 +221,12 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
       });
       this.workload = this.cronJob;
       patchNativeSidecar(this.cronJob, '/spec/jobTemplate/spec/template/spec', this.logShipping);
+      patchImageVolumes(this.cronJob, '/spec/jobTemplate/spec/template/spec', artifacts.imageVolumes);
     } else {
       this.job = new k8s.KubeJob(this, 'Job', { metadata, spec: jobSpec });
       this.workload = this.job;
       patchNativeSidecar(this.job, '/spec/template/spec', this.logShipping);
+      patchImageVolumes(this.job, '/spec/template/spec', artifacts.imageVolumes);
     }
     if (withPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
@@ -202,7 +234,7 @@ export class CompliantTrainingJob extends K8sWorkloadBase {
         spec: networkPolicySpec({
           selector: { 'app.kubernetes.io/instance': this.name },
           ingressFrom: [],
-          egress: props.egress ?? [],
+          egress: [...(props.egress ?? []), ...artifacts.egress],
           dnsPeer: props.dnsPeer ?? defaultDnsPeer(),
           log: this.logShipping.destination && { peer: this.logShipping.destination.peer, port: this.logShipping.destination.port },
           // the pods of one job may reach each other (distributed training rendezvous, e.g. torchrun/NCCL); nothing else gets in

@@ -84,7 +84,7 @@ describe('annotations within 256 KiB', () => {
     ['framework', { model: { ...MODEL, framework: 'x'.repeat(300000) } }],
     ['registry', { model: { ...MODEL, registry: 'r'.repeat(300000) } }],
   ])('fails for a long %s, with the sizes', (field, props) => {
-    expect(() => service(props as any)).toThrow(new RegExp('^test/scorer: invalid annotations \\(model, imageProvenance, imageScan, waivers\\) "\\d+ bytes": '
+    expect(() => service(props as any)).toThrow(new RegExp('^test/scorer: invalid annotations \\(model, modelArtifact, imageProvenance, imageScan, waivers\\) "\\d+ bytes": '
       + `exceed the API server's limit of 262144 bytes \\(256 KiB\\).*largest: [^ ]*${field} 300\\d+ B.*; shorten the values`));
   });
 

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Manifest, podSpecPath, PodView } from './manifest';
+import { artifactReports } from './model-artifact-rules';
 import { K8sObjectIndex } from './object-index';
 import { DiscoveredWorkload, discoverWorkloads, renameEvidence } from './pod-spec-discovery';
 import { evaluateWorkload } from './workload-checks';
@@ -121,6 +122,7 @@ function discoveredEntry(basePath: string, found: DiscoveredWorkload, index: K8s
     kind: found.kind,
     backend: Backend.KUBERNETES,
     images: imagesOf(found.manifest),
+    ...artifactReports(new PodView(found.manifest, found.owner)),
     controls: found.renames.length === 0 ? controls
       : controls.map((c) => ({ ...c, evidence: c.evidence.map((e) => renameEvidence(e, found.renames)) })),
   };

@@ -36,17 +36,17 @@ interface Chain {
  * artifact is verified when an init container that is not a restartable sidecar (so it exits before any regular container starts)
  * declares it in its env (`ARTIFACT_SOURCE`, `ARTIFACT_REFERENCE`, `ARTIFACT_DIGEST` = `sha256:<64 hex>`), runs `sh -c` with
  * exactly the library's verifier script for that artifact (regenerated from those values and its mounts: a hand-edited script
- * does not count), writes an `emptyDir` volume that every other container mounts only with `readOnly: true`, and the main
- * container mounts that volume read-only; for an OCI artifact the verifier's image is the reference itself, for a claim the claim
- * is mounted read-only. The ImageVolume path counts too: an `image` volume whose reference is pinned by that digest, mounted
- * read-only by the main container. Enforced when the model is verified, the main container's `MODEL_DIGEST` equals its digest,
- * and every declared artifact is verified; the evidence names the digest and the verifying container. Violated when the workload
- * declares an artifact (the `model-artifact.compliance.cdk-compliant-ml.io/digest` or `dataset-artifact-<n>...` annotations on
- * the workload or its pod template, or a verifier env) that is not verified as above, when `MODEL_DIGEST` differs or is missing,
- * or when a model server (the profile rule of META-2) names a model URI (`model.compliance.cdk-compliant-ml.io/uri`) without a
- * verified model. A token or placeholder in a digest, reference or script: unverified. No artifact declared and no model URI:
- * external for a model server or a training job (the weights may be inside the digest-pinned image or fetched from somewhere the
- * output does not show), not-applicable for any other workload."
+ * does not count), writes an `emptyDir` volume that every container started after it mounts only with `readOnly: true`, and the
+ * main container mounts that volume read-only; for an OCI artifact the verifier's image is the reference itself, for a claim the
+ * claim is mounted read-only. The ImageVolume path counts too: an `image` volume whose reference is pinned by that digest,
+ * mounted read-only by the main container. Enforced when the model is verified, the main container's `MODEL_DIGEST` equals its
+ * digest, and every declared artifact is verified; the evidence names the digest and the verifying container. Violated when the
+ * workload declares an artifact (the `model-artifact.compliance.cdk-compliant-ml.io/digest` or `dataset-artifact-<n>...`
+ * annotations on the workload or its pod template, or a verifier env) that is not verified as above, when `MODEL_DIGEST` differs
+ * or is missing, or when a model server (the profile rule of META-2) names a model URI
+ * (`model.compliance.cdk-compliant-ml.io/uri`) without a verified model. A token or placeholder in a digest, reference or script:
+ * unverified. No artifact declared and no model URI: external for a model server or a training job (the weights may be inside the
+ * digest-pinned image or fetched from somewhere the output does not show), not-applicable for any other workload."
  *
  * @internal
  */
@@ -64,7 +64,9 @@ export function modelArtifactVerified(p: PodView): Finding {
   if (model) {
     const env = (main?.c.env ?? []).find((e: any) => e?.name === 'MODEL_DIGEST');
     const path = `${main?.path ?? `${p.specPath}.containers[0]`}.env[MODEL_DIGEST]`;
-    if (env?.value === model.digest) {
+    if (holdsPlaceholder(model.digest)) {
+      unknown.push(`${p.field(path, env?.value)} (the declared digest ${model.digest} is a placeholder)`);
+    } else if (env?.value === model.digest) {
       good.push(p.ev(path, env.value));
     } else if (env?.valueFrom !== undefined || holdsPlaceholder(env?.value)) {
       unknown.push(`${p.field(path, env?.value ?? env?.valueFrom)} (decided at runtime, so it cannot be compared with ${model.digest})`);
@@ -104,7 +106,8 @@ function noArtifact(p: PodView): Finding {
   }
   if (carriesModel(p.profile)) {
     return {
-      id: 'MOD-1', status: ControlStatus.EXTERNAL,
+      id: 'MOD-1',
+      status: ControlStatus.EXTERNAL,
       evidence: [`${p.kind} ${p.name}: no model artifact declared and no verifying init container; the weights are inside the digest-pinned image or fetched from somewhere the output does not show`],
     };
   }
@@ -146,8 +149,11 @@ function declaredArtifacts(p: PodView): { model?: Declared; datasets: Declared[]
   const declaredDigests = new Set([...found.values()].map((d) => `${d.digest} ${d.reference}`));
   for (const x of p.containers.filter((c) => c.init && envOf(c, ARTIFACT_ENV.digest) !== undefined)) {
     const d: Declared = {
-      role: x.c.name, source: envOf(x, ARTIFACT_ENV.source) ?? '', reference: envOf(x, ARTIFACT_ENV.reference) ?? '',
-      digest: envOf(x, ARTIFACT_ENV.digest) ?? '', where: `${x.path}.env`,
+      role: x.c.name,
+      source: envOf(x, ARTIFACT_ENV.source) ?? '',
+      reference: envOf(x, ARTIFACT_ENV.reference) ?? '',
+      digest: envOf(x, ARTIFACT_ENV.digest) ?? '',
+      where: `${x.path}.env`,
     };
     if (!declaredDigests.has(`${d.digest} ${d.reference}`)) {
       datasets.push(d);
@@ -234,7 +240,9 @@ function verifyChain(p: PodView, a: Declared, main: PodContainer | undefined): C
   return {
     good: [`${p.ev(`${verifier.path}.env[${ARTIFACT_ENV.digest}]`, a.digest)}: init container ${name} fetches and verifies ${a.source} ${a.reference} into `
       + `emptyDir ${written.mount.name}, mounted read-only by ${main!.path} at ${served.mountPath}`],
-    bad: [], unknown: [], verifier: name,
+    bad: [],
+    unknown: [],
+    verifier: name,
   };
 }
 
