@@ -105,12 +105,22 @@ describe('examples/k8s-llm-inference: GPU LLM inference with autoscaling and OTL
 
   test('inference logs leave the pod through a native Fluent Bit sidecar over OTLP/HTTP', () => {
     const pod = ofKind(s, 'Deployment')[0].spec.template.spec;
-    expect(pod.initContainers).toEqual([expect.objectContaining({ restartPolicy: 'Always' })]);
+    expect(pod.initContainers[0]).toEqual(expect.objectContaining({ name: 'log-shipper', restartPolicy: 'Always' }));
     expect(JSON.stringify(ofKind(s, 'ConfigMap'))).toMatch(/Name\s+opentelemetry[\s\S]*Host\s+otel-collector\.observability\.svc/);
     const egressPorts = ofKind(s, 'NetworkPolicy')[0].spec.egress.flatMap((e: any) => (e.ports ?? []).map((p: any) => p.port));
-    expect(egressPorts).toEqual(expect.arrayContaining([4318, 9000]));
+    expect(egressPorts).toEqual(expect.arrayContaining([4318]));
     // the sidecar ships the files of $LOG_DIR (the inference records among them); the server's stdout/stderr need a node agent
     expect(statusOf(s, 'assistant/llm', 'LOG-1')).toBe('external');
+  });
+
+  test('MOD-1: the weights come from the digest-pinned modelcar through an init copy, mounted read-only', () => {
+    const pod = ofKind(s, 'Deployment')[0].spec.template.spec;
+    expect(pod.initContainers[1]).toMatchObject({ name: 'model-verifier', image: k8sLlmInference.LLM_MODELCAR_IMAGE });
+    expect(pod.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'model-cache', readOnly: true }));
+    expect(statusOf(s, 'assistant/llm', 'MOD-1')).toBe('enforced');
+    expect(s.report.workloads[0].modelArtifact).toEqual({
+      source: 'oci', reference: k8sLlmInference.LLM_MODELCAR_IMAGE, digest: k8sLlmInference.LLM_MODELCAR_IMAGE.split('@')[1], verifier: 'model-verifier',
+    });
   });
 
   test('snapshot', () => {
@@ -144,6 +154,18 @@ describe('examples/k8s-retraining: a nightly retraining CronJob next to the serv
     ]));
     const models = ofKind(s, 'Deployment').map((d) => d.metadata.labels['app.kubernetes.io/name']);
     expect(new Set(models).size).toBe(1); // the same model is served and retrained
+  });
+
+  test('MOD-1: the job fine-tunes a verified base model from S3 on a verified dataset; the scorer serves a verified claim', () => {
+    const pod = ofKind(s, 'CronJob')[0].spec.jobTemplate.spec.template.spec;
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['log-shipper', 'model-verifier', 'dataset-verifier-0']);
+    expect(statusOf(s, 'fraud/retrain', 'MOD-1')).toBe('enforced');
+    expect(statusOf(s, 'fraud/scorer', 'MOD-1')).toBe('enforced');
+    const retrain = s.report.workloads.find((w: any) => w.path === 'fraud/retrain');
+    expect(retrain.modelArtifact).toMatchObject({ source: 'uri', reference: 's3://acme-models/fraud-scorer/1.4.2/', verifier: 'model-verifier' });
+    expect(retrain.datasetArtifacts).toEqual([expect.objectContaining({ reference: 's3://acme-data/transactions/2026-11/', verifier: 'dataset-verifier-0' })]);
+    const egress = ofKind(s, 'NetworkPolicy').find((p: any) => p.metadata.name.startsWith('fraud-retrain')).spec.egress;
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.40.16.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] });
   });
 
   test('snapshot', () => {
