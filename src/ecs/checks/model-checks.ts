@@ -62,7 +62,18 @@ export function verifiedInputs(task: TaskView): { model?: ArtifactReport; datase
   const declared = main ? environmentValue(main, MODEL_DIGEST_VARIABLE) : undefined;
   const verifiers = verifiersOf(task);
   const model = verifiers.find((v) => typeof declared === 'string' && v.declared.digest === declared);
-  return { model: model ? reportOf(model) : undefined, datasets: verifiers.filter((v) => v !== model).map(reportOf) };
+  // `verifier` is named only when its chain holds (the same judgement as MOD-1's)
+  const report = (v: Verifier): ArtifactReport => {
+    const sink: Sink = { good: [], bad: [], unknown: [] };
+    judgeVerifierContainer(task, v, sink);
+    if (v.volume) {
+      judgeVolumeReaders(task, v, v === model ? main : undefined, sink);
+    }
+    const artifact = reportOf(v);
+    return sink.bad.length + sink.unknown.length === 0 ? artifact
+      : { source: artifact.source, reference: artifact.reference, digest: artifact.digest };
+  };
+  return { model: model ? report(model) : undefined, datasets: verifiers.filter((v) => v !== model).map(report) };
 }
 
 /** Sorts one observation into good, bad or unknown evidence. */

@@ -149,6 +149,8 @@ describe('MOD-1 through the CLI on a hand-edited template', () => {
     });
     expectBroken(result, VIOLATED, /Essential=true: a verifier must be non-essential/);
     expect(result.evidence.join('\n')).toMatch(/MountPoints\(model-cache at \/models\)\.ReadOnly=false/);
+    // the report names a verifier only when its chain holds
+    expect((result as any).modelArtifact).toEqual({ source: 'uri', reference: ARTIFACT.reference, digest: MODEL_DIGEST });
   });
 });
 
