@@ -10,8 +10,6 @@ const NOT_ENFORCED_BY_DESIGN: Record<string, ControlStatus> = {
   'JOB-3': ControlStatus.EQUIVALENT,
   'LOG-4': ControlStatus.EXTERNAL,
   'REG-3': ControlStatus.EXTERNAL,
-  // no modelArtifact on the baseline: the weights are in the image or out of sight (until the ECS verifier renders one)
-  'MOD-1': ControlStatus.EXTERNAL,
   'PRB-1': ControlStatus.ENFORCED,
   // no modelArtifact: the weights are in the image or fetched where the template does not show (rules/model.test.ts)
   'MOD-1': ControlStatus.EXTERNAL,
