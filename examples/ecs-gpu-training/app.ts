@@ -7,9 +7,13 @@
 // * `ecs.CompliantTrainingJob`: a Step Functions state machine runs the task with `ecs:runTask.sync`, an 8-hour timeout per
 //   attempt, two retries with exponential backoff, and publishes a final failure to an encrypted SNS topic (here: e-mailed);
 // * EventBridge Scheduler starts a run every night at 02:00 Europe/Berlin time;
+// * fine-tuning from a verified base model (MOD-1): non-essential verifier containers fetch the base model directory and the
+//   training snapshot of the sales dataset from S3, check each against the sha256 of its manifest (every file, nothing
+//   missing, nothing extra) and write them into task volumes the trainer mounts read-only; the trainer starts only after
+//   both succeeded, and the task role may read exactly those two prefixes for them;
 // * read-only access to the shared dataset bucket, read/write access to the job's own KMS-encrypted artifact bucket, nothing else.
 //
-// The image digest, the dataset bucket and the e-mail address are examples: they do not point at real resources.
+// The image digest, the model and dataset digests, the buckets and the e-mail address are examples: they do not point at real resources.
 import { App, CfnResource, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,7 +25,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { IConstruct } from 'constructs';
-import { ImageReference, ecs } from '../../src';
+import { DatasetArtifact, ImageReference, ModelArtifact, ecs } from '../../src';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-central-1';
@@ -33,6 +37,13 @@ const CONTEXT = { [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: [`
 /** The training image in the account's own ECR registry. */
 export const TRAINER_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/demand-forecast-train:4.2.0`
   + '@sha256:e3b7c1a9d5f2e8b4c0a6d2f8e4b0c6a2d8f4e0b6c2a8d4f0e6b2c8a4d0f6e2b8';
+
+/** The base model (a directory in S3) and the sha256 of its manifest (`cdk-compliant-ml pin`, README "Pinning the model"). */
+export const BASE_MODEL = ModelArtifact.fromUri('s3://acme-models/demand-forecast/4.1.0/',
+  'sha256:9a3c5e7f1b2d4a6c8e0f2b4d6a8c0e2f4b6d8a0c2e4f6b8d0a2c4e6f8b0d2a4c');
+/** The training snapshot of the sales dataset and the sha256 of its manifest. */
+export const SALES_SNAPSHOT = DatasetArtifact.fromUri('s3://acme-datasets-eu/sales/2026-11/',
+  'sha256:3e5a7c9b1d2f4e6a8c0b2d4f6e8a0c2b4d6f8e0a2c4b6d8f0e2a4c6b8d0f2e4a');
 
 /**
  * Builds the app without synthesizing it.
@@ -87,6 +98,8 @@ export function createApp(outdir?: string): App {
     image: ImageReference.fromString(TRAINER_IMAGE),
     model: { name: 'demand-forecast', version: '4.2.0', framework: 'pytorch', registry: 'mlflow' },
     datasets: [{ name: 'sales', version: '2026-11', uri: 's3://acme-datasets-eu/sales/2026-11/' }],
+    modelArtifact: BASE_MODEL,
+    datasetArtifacts: [SALES_SNAPSHOT],
     codeRevision: 'c4a8e2f6b0d4a8c2e6f0b4d8a2c6e0f4b8d2a6c0',
     cluster,
     capacityProviderStrategies: [{ capacityProvider: gpuCapacity.capacityProviderName, weight: 1 }],

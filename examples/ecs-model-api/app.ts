@@ -4,10 +4,15 @@
 //   that zone (AVL-3), encrypted flow logs kept a year) and a Fargate cluster with Container Insights; the availability zones come from context, so synthesis needs no AWS account lookup;
 // * `ecs.CompliantModelService`: two or more tasks (CPU target tracking up to 10), spread and rebalanced across zones, rolled
 //   out with a circuit breaker and rollback, a non-root read-only container, logs in a KMS-encrypted log group kept 365 days;
+// * the model weights pinned by digest (MOD-1): a non-essential verifier container fetches the XGBoost model file from S3 with
+//   the AWS CLI, checks its sha256 and writes it into a task volume that the server mounts read-only; the server starts only
+//   after the verifier succeeded (`dependsOn` SUCCESS), and the task role may read that one object and nothing else. S3 fits
+//   this example: the model is one file next to the other models of the team, and a single-object grant is the narrowest;
+//   a modelcar (`ModelArtifact.fromOci`) fits models that are already built and shipped as images;
 // * an internal HTTPS load balancer (TLS policy RECOMMENDED_TLS) reachable only from the VPC, with access logs in S3;
 // * `ecs.CompliancePolicyPlugin`: `cdk synth` fails when any task definition of the app violates a control.
 //
-// The image digest and the certificate are examples: they do not point at real resources.
+// The image digest, the model digest and the certificate are examples: they do not point at real resources.
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,7 +20,7 @@ import * as awsecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ImageReference, ecs } from '../../src';
+import { ImageReference, ModelArtifact, ecs } from '../../src';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-central-1';
@@ -27,6 +32,10 @@ const CONTEXT = { [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: [`
 /** An image in the account's own ECR registry: the execution role may pull from this repository only. */
 export const MODEL_API_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/credit-risk-api:2.3.0`
   + '@sha256:0c6e2a8f4b1d7e3a9c5f0b2d4e6a8c1e3f5b7d9a0c2e4f6b8d1a3c5e7f9b0d2a';
+
+/** The model file in S3 and the sha256 of its bytes (`sha256sum model.json`, or `cdk-compliant-ml pin`). */
+export const MODEL_URI = 's3://acme-models/credit-risk/2.3.0/model.json';
+export const MODEL_DIGEST = 'sha256:5f0c3e8a1b7d9c2e4f6a8b0d1c3e5f7a9b2d4c6e8f0a1b3d5c7e9f2a4b6d8c0e';
 
 /**
  * Builds the app without synthesizing it.
@@ -58,7 +67,8 @@ export function createApp(outdir?: string): App {
 
   const api = new ecs.CompliantModelService(stack, 'CreditRisk', {
     image: ImageReference.fromString(MODEL_API_IMAGE),
-    model: { name: 'credit-risk', version: '2.3.0', framework: 'xgboost', uri: 's3://acme-models/credit-risk/2.3.0/model.json' },
+    model: { name: 'credit-risk', version: '2.3.0', framework: 'xgboost', uri: MODEL_URI },
+    modelArtifact: ModelArtifact.fromUri(MODEL_URI, MODEL_DIGEST),
     cluster,
     cpu: 2048,
     memoryLimitMiB: 8192,

@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EcsWorkloadProps } from './workload-props';
+import { ModelArtifact } from '../core/model-artifact';
 import { ModelMetadata } from '../core/provenance';
 
 /**
@@ -65,6 +66,18 @@ export interface CompliantModelServiceProps extends EcsWorkloadProps {
   readonly model: ModelMetadata;
 
   /**
+   * The model weights as a pinned input (MOD-1): a non-essential verifier container fetches them (`s3://` with the AWS CLI,
+   * `https://` with curl, or the digest-pinned modelcar image of `ModelArtifact.fromOci`), checks the sha256 of the file or of
+   * the manifest of its files, and writes them into a task volume that the server mounts read-only at `modelCachePath`
+   * (`MODEL_DIR` = `<modelCachePath>/model`, `MODEL_DIGEST` = the digest); the server depends on it with condition SUCCESS,
+   * so it never starts with unverified weights. The task role may read the object (or the directory's prefix) and nothing
+   * else. `gs://` and `ModelArtifact.fromVolumeClaim` are refused on ECS.
+   *
+   * @default - no verified model; `model.uri` then needs a MOD-1 waiver, and MOD-1 is external (weights in the image)
+   */
+  readonly modelArtifact?: ModelArtifact;
+
+  /**
    * The container port of the inference server.
    *
    * @default 8080
@@ -122,7 +135,7 @@ export interface CompliantModelServiceProps extends EcsWorkloadProps {
   readonly autoscaling?: EcsServiceAutoscaling;
 
   /**
-   * Where the writable model cache is mounted (the root filesystem is read-only).
+   * Where the model cache is mounted: writable, or with `modelArtifact` the verified model's volume, read-only.
    *
    * @default '/models'
    */

@@ -7,12 +7,14 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeCfnLint, acknowledgeCheckov } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { CompliantModelServiceProps, InternalLoadBalancerOptions } from './model-service-props';
+import { modelWithArtifact, pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
 import { MAIN_CONTAINER, RenderedTask, renderTask } from './task';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
 import { ControlScope } from '../compliance/control';
 import { refuseControlCharacters, requirePort, requireUriPath, wholeSeconds } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { ModelArtifact } from '../core/model-artifact';
 import { ModelMetadata } from '../core/provenance';
 import { validateModelMetadata } from '../core/provenance-validation';
 
@@ -44,6 +46,8 @@ export class CompliantModelService extends EcsWorkloadBase {
   public readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
   /** The model served. */
   public readonly model: ModelMetadata;
+  /** The pinned model weights, verified before the server starts (MOD-1), when given. */
+  public readonly modelArtifact?: ModelArtifact;
   private readonly task: RenderedTask;
 
   /**
@@ -72,6 +76,14 @@ export class CompliantModelService extends EcsWorkloadBase {
     requireUriPath(this, 'livenessPath', liveness, WorkloadDefaults.LIVENESS_PATH);
     requireUriPath(this, 'readinessPath', readiness, WorkloadDefaults.READINESS_PATH);
     const modelCache = props.modelCachePath ?? '/models';
+    this.modelArtifact = props.modelArtifact === undefined ? undefined : validateEcsArtifact(this, 'modelArtifact', props.modelArtifact, 'ModelArtifact');
+    if (!this.modelArtifact && this.model.uri !== undefined) {
+      this._requireWaiver('MOD-1', 'model.uri', this.model.uri, 'names weights the server fetches with no digest verified before it starts; '
+        + 'declare modelArtifact: ModelArtifact.fromUri(uri, \'sha256:…\') or ModelArtifact.fromOci(...)');
+    }
+    const verified = pinnedInputPlacements(props.artifactVerifierImage,
+      this.modelArtifact ? { artifact: this.modelArtifact, mountPath: modelCache } : undefined, []);
+    const labelledModel = modelWithArtifact(this, this.model, this.modelArtifact);
     this.task = renderTask(this, {
       ...this._sharedTaskSpec(props),
       cpu,
@@ -82,10 +94,14 @@ export class CompliantModelService extends EcsWorkloadBase {
         MODEL_VERSION: this.model.version,
         MODEL_CACHE_DIR: modelCache,
         INFERENCE_LOG_STREAM: 'inference',
+        ...pinnedInputEnvironment(verified),
       },
-      dockerLabels: this._dockerLabels({ model: this.model, imageProvenance: props.imageProvenance }),
-      scratchVolumes: { 'tmp': '/tmp', 'model-cache': modelCache },
+      dockerLabels: this._dockerLabels({ model: labelledModel, imageProvenance: props.imageProvenance, extra: pinnedInputLabels(verified) }),
+      // with a model artifact the model cache is the verified volume: written by the verifier only, read-only in the server
+      scratchVolumes: verified.length > 0 ? { tmp: '/tmp' } : { 'tmp': '/tmp', 'model-cache': modelCache },
       scratchVolumeProps: { 'tmp': 'tmp (the construct\'s /tmp)', 'model-cache': 'modelCachePath' },
+      verifiedInputs: verified.map((v) => ({ ...v, prop: 'modelCachePath' })),
+      artifactDecryptionKeys: props.artifactEncryptionKeys,
       reservedEnvironment: ['INFERENCE_LOG_GROUP'],
       port,
       healthCheck: this.healthCheck(props, port, liveness, load),
@@ -116,7 +132,7 @@ export class CompliantModelService extends EcsWorkloadBase {
 
   /** @internal */
   public _reportSubject(): EcsReportSubject {
-    return { kind: 'CompliantModelService', taskDefinition: this.taskDefinition, service: this.service, model: this.model };
+    return { kind: 'CompliantModelService', taskDefinition: this.taskDefinition, service: this.service, model: modelWithArtifact(this, this.model, this.modelArtifact) };
   }
 
   private resolveReplicas(props: CompliantModelServiceProps): number {

@@ -2,9 +2,11 @@ import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Acknowledged, acknowledge } from './acknowledgements';
+import { VERIFIER_CPU, VERIFIER_MIB, VerifiedInputPlacement, addArtifactVerifiers } from './artifact-verifier';
 import { TaskPlacement } from './capacity';
 import { AWS_FOR_FLUENT_BIT_IMAGE, EcsLogging } from './logging';
 import { requireMountPaths, requireUniqueNames } from '../core/bounds';
@@ -47,6 +49,10 @@ export interface TaskSpec {
   readonly healthCheck?: ecs.HealthCheck;
   readonly logging: EcsLogging;
   readonly stopTimeout?: Duration;
+  /** Pinned inputs (model, datasets): each a non-essential verifier the main container depends on with SUCCESS (MOD-1). */
+  readonly verifiedInputs?: VerifiedInputPlacement[];
+  /** KMS keys of the S3 objects of the pinned inputs (`kms:Decrypt` through S3). */
+  readonly artifactDecryptionKeys?: kms.IKey[];
 }
 
 /**
@@ -77,8 +83,21 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
     ...Object.keys(spec.environment).map((name) => ({ prop: `environment.${name}`, name })),
     ...Object.keys(spec.secrets ?? {}).map((name) => ({ prop: `secrets.${name}`, name })),
   ], 'set each variable once: in environment or secrets, and never one the construct sets');
-  requireMountPaths(scope, Object.entries(spec.scratchVolumes)
-    .map(([name, path]) => ({ prop: spec.scratchVolumeProps?.[name] ?? `the construct's ${name} volume`, path })));
+  const verified = spec.verifiedInputs ?? [];
+  requireMountPaths(scope, [
+    ...Object.entries(spec.scratchVolumes).map(([name, path]) => ({ prop: spec.scratchVolumeProps?.[name] ?? `the construct's ${name} volume`, path })),
+    ...verified.map((v) => ({ prop: `${v.prop} (its read-only mount)`, path: v.mountPath, readOnly: true })),
+  ]);
+  const verifierMiB = verified.length * VERIFIER_MIB;
+  const mainMiB = spec.memoryMiB - (spec.logging.fireLensRouting ? FIRELENS_ROUTER_MIB : 0) - verifierMiB;
+  if (spec.placement.ec2 && verified.length > 0 && spec.cpu - verified.length * VERIFIER_CPU < VERIFIER_CPU) {
+    throw propError(scope, 'cpu', spec.cpu, `leaves the main container ${spec.cpu - verified.length * VERIFIER_CPU} CPU units after `
+      + `${verified.length} verifier(s) of ${VERIFIER_CPU} each`, `give the task at least ${(verified.length + 1) * VERIFIER_CPU} CPU units`);
+  }
+  if (verified.length > 0 && mainMiB < VERIFIER_MIB) {
+    throw propError(scope, 'memoryLimitMiB', spec.memoryMiB, `leaves the main container ${mainMiB} MiB after ${verified.length} verifier(s) of `
+      + `${VERIFIER_MIB} MiB each`, `give the task at least ${spec.memoryMiB - mainMiB + VERIFIER_MIB} MiB`);
+  }
   const taskRole = new iam.Role(scope, 'TaskRole', {
     assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     description: `Task role of ${scope.node.path}: no permissions beyond the grants made on it (SEC-8)`,
@@ -114,9 +133,9 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
     portMappings: spec.port !== undefined ? [{ containerPort: spec.port, name: 'http' }] : undefined,
     healthCheck: spec.healthCheck,
     gpuCount: spec.gpuCount > 0 ? spec.gpuCount : undefined,
-    cpu: spec.placement.ec2 ? spec.cpu : undefined,
-    // a hard memory limit on every container (Control Tower CT.ECS.PR.7); the FireLens router keeps its own share
-    memoryLimitMiB: spec.memoryMiB - (spec.logging.fireLensRouting ? FIRELENS_ROUTER_MIB : 0),
+    cpu: spec.placement.ec2 ? spec.cpu - verified.length * VERIFIER_CPU : undefined,
+    // a hard memory limit on every container (Control Tower CT.ECS.PR.7); the FireLens router and the verifiers keep their own share
+    memoryLimitMiB: mainMiB,
     logging: spec.logging._driver(logGroup, MAIN_CONTAINER),
     stopTimeout: spec.stopTimeout,
     essential: true,
@@ -126,7 +145,20 @@ export function renderTask(scope: Construct, spec: TaskSpec, acks: Acknowledged[
   if (spec.logging.fireLensRouting) {
     addFireLensRouter(scope, taskDefinition, spec, logGroup);
   }
-  grantImagePull(scope, spec, executionRole, container, acks);
+  const verifiers = addArtifactVerifiers(scope, {
+    taskDefinition,
+    main: container,
+    taskRole,
+    user: spec.user,
+    placement: spec.placement,
+    logging: spec.logging,
+    logGroup,
+    decryptionKeys: spec.artifactDecryptionKeys ?? [],
+  }, verified, acks);
+  grantImagePull(scope, [
+    { image: spec.image, repository: spec.repository, container },
+    ...verifiers.map((v, i) => ({ image: verified[i].image, container: v })),
+  ], executionRole, acks);
   if (Object.keys(spec.environment).length + Object.keys(spec.systemEnvironment).length > 0) {
     acknowledge(acks, taskDefinition, 'AwsSolutions-ECS2',
       'The environment holds only non-secret configuration (model identity, paths, log sink names); names that look like secrets '
@@ -157,23 +189,38 @@ function addFireLensRouter(scope: Construct, taskDefinition: ecs.TaskDefinition,
   router.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
 }
 
-/** Pull rights on the image's ECR repository only (none for other registries). */
-function grantImagePull(scope: Construct, spec: TaskSpec, role: iam.Role, container: ecs.ContainerDefinition, acks: Acknowledged[]): void {
-  const m = ECR_HOST.exec(spec.image.registry ?? '');
-  if (!spec.repository && !m) {
-    return;
+/** An image a container of the task pulls, with the ECR repository it comes from when known. */
+interface PulledImage {
+  readonly image: ImageReference;
+  readonly repository?: ecr.IRepository;
+  readonly container: ecs.ContainerDefinition;
+}
+
+/** Pull rights on the ECR repositories of the images only (none for other registries, e.g. public.ecr.aws). */
+function grantImagePull(scope: Construct, images: PulledImage[], role: iam.Role, acks: Acknowledged[]): void {
+  let tokenGranted = false;
+  for (const { image, repository, container } of images) {
+    const m = ECR_HOST.exec(image.registry ?? '');
+    if (!repository && !m) {
+      continue;
+    }
+    if (repository) {
+      repository.grantPull(role);
+    } else {
+      const arn = Stack.of(scope).formatArn({ service: 'ecr', account: m![1], region: m![2], resource: 'repository', resourceName: image.repository });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [arn] }));
+      if (!tokenGranted) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+      }
+    }
+    // aws-cdk warns about every ECR image given by name; the grants above are exactly what it asks for
+    Annotations.of(container).acknowledgeWarning('@aws-cdk/aws-ecs:ecrImageRequiresPolicy', 'pull rights on the repository are granted by the construct');
+    if (!tokenGranted) {
+      acknowledge(acks, role, 'AwsSolutions-IAM5[Resource::*]',
+        'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the one repository of the image.');
+      tokenGranted = true;
+    }
   }
-  if (spec.repository) {
-    spec.repository.grantPull(role);
-  } else {
-    const arn = Stack.of(scope).formatArn({ service: 'ecr', account: m![1], region: m![2], resource: 'repository', resourceName: spec.image.repository });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [arn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
-  }
-  // aws-cdk warns about every ECR image given by name; the grants above are exactly what it asks for
-  Annotations.of(container).acknowledgeWarning('@aws-cdk/aws-ecs:ecrImageRequiresPolicy', 'pull rights on the repository are granted by the construct');
-  acknowledge(acks, role, 'AwsSolutions-IAM5[Resource::*]',
-    'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the one repository of the image.');
 }
 
 /** Refuses plaintext secrets and names the construct sets itself. */

@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EcsWorkloadProps } from './workload-props';
+import { DatasetArtifact, ModelArtifact } from '../core/model-artifact';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 
 /**
@@ -24,6 +25,24 @@ export interface CompliantTrainingJobProps extends EcsWorkloadProps {
    * @default - none recorded
    */
   readonly datasets?: DatasetMetadata[];
+
+  /**
+   * The base model a fine-tuning job starts from, as a pinned input (MOD-1): verified by a non-essential container before the
+   * trainer starts (which depends on it with condition SUCCESS) and mounted read-only at `/models` (`MODEL_DIR` =
+   * `/models/model`, `MODEL_DIGEST` = the digest). `gs://` and `ModelArtifact.fromVolumeClaim` are refused on ECS.
+   *
+   * @default - no base model is fetched by the construct
+   */
+  readonly modelArtifact?: ModelArtifact;
+
+  /**
+   * The datasets as pinned inputs (MOD-1): each verified by its own non-essential container before the trainer starts, and
+   * mounted read-only at `/datasets/<i>` (`DATASET_<i>_DIR` = `/datasets/<i>/data`, `DATASET_<i>_DIGEST` = the digest). The task
+   * role may read each object (or directory prefix) and nothing else; use `datasetBuckets` for data the job reads itself.
+   *
+   * @default - none
+   */
+  readonly datasetArtifacts?: DatasetArtifact[];
 
   /**
    * The source revision of the training code (docker label and `CODE_REVISION`).

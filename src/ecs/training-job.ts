@@ -16,6 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acknowledge, acknowledgeCfnLint, acknowledgeCheckov } from './acknowledgements';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
+import { pinnedInputEnvironment, pinnedInputLabels, pinnedInputPlacements, validateEcsArtifact } from './pinned-inputs';
 import { RenderedTask, renderTask } from './task';
 import { CompliantTrainingJobProps } from './training-job-props';
 import { EcsReportSubject, EcsWorkloadBase } from './workload-base';
@@ -23,10 +24,15 @@ import { ControlScope } from '../compliance/control';
 import { wholeSeconds as wholeSecondsWithin } from '../core/bounds';
 import { WorkloadDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { DatasetArtifact, ModelArtifact } from '../core/model-artifact';
 import { DatasetMetadata, ModelMetadata } from '../core/provenance';
 import { PROVENANCE_PREFIX } from '../core/provenance-keys';
 import { validateDatasetMetadata, validateImageProvenance, validateModelMetadata } from '../core/provenance-validation';
 
+/** Where the trainer finds the verified base model (read-only; `MODEL_DIR` is `<this>/model`). */
+const BASE_MODEL_PATH = '/models';
+/** Where the trainer finds verified dataset `i` (read-only; `DATASET_<i>_DIR` is `<this>/<i>/data`). */
+const DATASETS_PATH = '/datasets';
 /** Variables the state machine sets per run through container overrides. */
 const RUN_VARIABLES = ['RUN_ID', 'RUN_ATTEMPT'];
 /** Time the execution may take beyond its attempts and their backoff: stopping the task and publishing the failure. */
@@ -68,6 +74,10 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
   public readonly model?: ModelMetadata;
   /** The datasets read. */
   public readonly datasets: DatasetMetadata[];
+  /** The pinned base model (fine-tuning), verified before the trainer starts (MOD-1), when given. */
+  public readonly modelArtifact?: ModelArtifact;
+  /** The pinned datasets, each verified before the trainer starts (MOD-1). */
+  public readonly datasetArtifacts: DatasetArtifact[];
   /** The timeout of one attempt (JOB-2). */
   public readonly timeout: Duration;
   /** The retries of a failed attempt (JOB-1). */
@@ -117,23 +127,31 @@ export class CompliantTrainingJob extends EcsWorkloadBase {
       throw propError(this, `environment.${reserved}`, reserved, 'is set by the state machine for every run', 'remove it');
     }
 
+    this.modelArtifact = props.modelArtifact === undefined ? undefined : validateEcsArtifact(this, 'modelArtifact', props.modelArtifact, 'ModelArtifact');
+    this.datasetArtifacts = (props.datasetArtifacts ?? []).map((d, i) => validateEcsArtifact(this, `datasetArtifacts[${i}]`, d, 'DatasetArtifact'));
+    const verified = pinnedInputPlacements(props.artifactVerifierImage,
+      this.modelArtifact ? { artifact: this.modelArtifact, mountPath: BASE_MODEL_PATH } : undefined,
+      this.datasetArtifacts.map((artifact, i) => ({ artifact, mountPath: `${DATASETS_PATH}/${i}` })));
     this.task = renderTask(this, {
       ...this._sharedTaskSpec(props),
       cpu,
       memoryMiB,
       readonlyRootFilesystem: true,
       command: props.command,
+      verifiedInputs: verified,
+      artifactDecryptionKeys: props.artifactEncryptionKeys,
       systemEnvironment: {
         CHECKPOINT_DIR: checkpointDir,
         ...(props.codeRevision ? { CODE_REVISION: props.codeRevision } : {}),
         ...(this.model ? { MODEL_NAME: this.model.name, MODEL_VERSION: this.model.version } : {}),
         ...(props.artifactBucket ? { ARTIFACT_BUCKET: props.artifactBucket.bucketName } : {}),
+        ...pinnedInputEnvironment(verified),
       },
       dockerLabels: this._dockerLabels({
         model: this.model,
         datasets: this.datasets,
         imageProvenance: props.imageProvenance,
-        extra: { [`run.${PROVENANCE_PREFIX}/code-revision`]: props.codeRevision },
+        extra: { [`run.${PROVENANCE_PREFIX}/code-revision`]: props.codeRevision, ...pinnedInputLabels(verified) },
       }),
       scratchVolumes: { tmp: '/tmp', checkpoints: checkpointDir },
       scratchVolumeProps: { tmp: 'tmp (the construct\'s /tmp)', checkpoints: 'checkpointPath' },

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { EcsLogging } from './logging';
 import { ImageReference } from '../core/image-reference';
 import { ImageProvenance } from '../core/provenance';
@@ -127,6 +128,22 @@ export interface EcsWorkloadProps {
    * @default - no part-of tag
    */
   readonly partOf?: string;
+
+  /**
+   * The KMS keys that encrypt the S3 objects of the pinned artifacts (`modelArtifact`, `datasetArtifacts`): the task role may
+   * use them for `kms:Decrypt` through S3 only (`kms:ViaService`). Objects encrypted with SSE-S3 need none.
+   *
+   * @default - no KMS permission
+   */
+  readonly artifactEncryptionKeys?: kms.IKey[];
+
+  /**
+   * The image that runs the verifier script for URI artifacts (it needs `sh`, `sha256sum`, `sort`, `cp` and the scheme's
+   * client: `aws` for s3://, `curl` for https://), pinned by digest, e.g. a mirror in your own ECR registry.
+   *
+   * @default - the AWS CLI image for s3:// and the curl image for https://, each pinned by a published digest (README "Pinning the model")
+   */
+  readonly artifactVerifierImage?: ImageReference;
 
   /**
    * Waivers: the only way to relax a control. Each names the control, the reason and optionally an expiry date.

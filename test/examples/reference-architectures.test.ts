@@ -202,6 +202,18 @@ describe('examples/ecs-model-api: a Fargate model API behind an internal load ba
     });
   });
 
+  test('the model file is verified before the server starts: MOD-1 enforced, the task role reads that one object only', () => {
+    const [td] = resources(s, 'AWS::ECS::TaskDefinition');
+    const [main, verifier] = td.Properties.ContainerDefinitions;
+    expect(verifier).toMatchObject({ Name: 'model-verifier', Essential: false, User: '10001:10001', ReadonlyRootFilesystem: true });
+    expect(main.DependsOn).toEqual([{ ContainerName: 'model-verifier', Condition: 'SUCCESS' }]);
+    const [workload] = s.report.workloads;
+    expect(workload.modelArtifact).toEqual({ source: 'uri', reference: ecsModelApi.MODEL_URI, digest: ecsModelApi.MODEL_DIGEST, verifier: 'model-verifier' });
+    expect(statusOf(s, 'CreditRiskApi/CreditRisk', 'MOD-1')).toBe('enforced');
+    const s3 = resources(s, 'AWS::IAM::Policy').flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => JSON.stringify(st.Action).includes('s3:'));
+    expect(s3).toEqual([{ Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-models/credit-risk/2.3.0/model.json']] } }]);
+  });
+
   test('snapshot', () => {
     expect({ files: s.files, report: s.report }).toMatchSnapshot();
   });
@@ -237,6 +249,15 @@ describe('examples/ecs-gpu-training: a scheduled GPU training job on EC2 capacit
     });
     expect(resources(s, 'AWS::SNS::Subscription')[0].Properties).toMatchObject({ Protocol: 'email' });
     expect(statusOf(s, 'DemandForecastTraining/Forecast', 'JOB-2')).toBe('enforced');
+  });
+
+  test('fine-tuning from a verified base model and a verified dataset snapshot (MOD-1)', () => {
+    const [td] = resources(s, 'AWS::ECS::TaskDefinition');
+    expect(td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c.Essential])).toEqual([['main', true], ['model-verifier', false], ['dataset-verifier-0', false]]);
+    const [workload] = s.report.workloads;
+    expect(workload.modelArtifact).toMatchObject({ reference: ecsGpuTraining.BASE_MODEL.reference, digest: ecsGpuTraining.BASE_MODEL.digest, verifier: 'model-verifier' });
+    expect(workload.datasetArtifacts).toEqual([{ source: 'uri', reference: ecsGpuTraining.SALES_SNAPSHOT.reference, digest: ecsGpuTraining.SALES_SNAPSHOT.digest, verifier: 'dataset-verifier-0' }]);
+    expect(statusOf(s, 'DemandForecastTraining/Forecast', 'MOD-1')).toBe('enforced');
   });
 
   test('snapshot', () => {

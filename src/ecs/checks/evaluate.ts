@@ -1,7 +1,7 @@
 import { identityCheck } from './identity-checks';
 import { jobChecks, runTaskStates } from './job-checks';
 import { loggingChecks, registryChecks } from './logging-checks';
-import { modelArtifactVerified } from './model-checks';
+import { modelVerificationCheck, verifiedInputs } from './model-checks';
 import { containerSecurityChecks, hostIsolationCheck, secretEnvironmentCheck } from './security-checks';
 import { serviceChecks } from './service-checks';
 import { imageChecks, metadataChecks, resourceCheck } from './task-checks';
@@ -53,7 +53,7 @@ export function evaluateEcsWorkload(tv: TemplateView, subject: EcsWorkloadSubjec
   const findings: Finding[] = [
     ...imageChecks(task), ...metadataChecks(task, service), ...containerSecurityChecks(task), hostIsolationCheck(task),
     identityCheck(task), secretEnvironmentCheck(task), resourceCheck(task), ...loggingChecks(task, subject.scope), ...registryChecks(task),
-    modelArtifactVerified(task, subject.scope),
+    modelVerificationCheck(task, subject.scope),
   ];
   if (service) {
     findings.push(...serviceChecks(task, service));
@@ -91,6 +91,21 @@ export function datasetsOf(tv: TemplateView, taskDefinitionId: string): DatasetM
 }
 
 /**
+ * The pinned artifacts of a task definition as its template shows them (the verifier containers), for the report:
+ * `modelArtifact` and `datasetArtifacts` are omitted when there are none.
+ *
+ * @internal
+ */
+export function artifactsOf(tv: TemplateView, taskDefinitionId: string): Pick<WorkloadReport, 'modelArtifact' | 'datasetArtifacts'> {
+  const resource = tv.get(taskDefinitionId);
+  if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
+    return {};
+  }
+  const { model, datasets } = verifiedInputs(new TaskView(tv, taskDefinitionId, resource));
+  return { ...(model ? { modelArtifact: model } : {}), ...(datasets.length > 0 ? { datasetArtifacts: datasets } : {}) };
+}
+
+/**
  * The metadata key under which the constructs of this library record the kind and waivers of a workload on its
  * `AWS::ECS::TaskDefinition`, so that a template read without the construct tree (policy plugin, CLI) keeps them.
  *
@@ -125,6 +140,7 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
       backend: Backend.ECS,
       images: imagesOf(tv, id),
       datasets: datasetsOf(tv, id),
+      ...artifactsOf(tv, id),
       controls: evaluateEcsWorkload(tv, {
         taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
       }),
