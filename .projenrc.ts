@@ -133,6 +133,14 @@ project.addTask('package:test', {
   receiveArgs: true,
 });
 
+// Here Maven Central serves no org.cdk8s:cdk8s-plus-27 and the Go module proxy no cdk8s-team module (both seen refused), so
+// package:java also builds cdk8s-plus-27's Java binding from its npm package into dist/java (the jsii-pacmak its publishers use;
+// the jar is not ours to publish), and package:go writes the Go module sources of this library, cdk8s and cdk8s-plus-27 into
+// dist/go with --code-only: pacmak's own `go mod tidy` check asks for cloud-assembly-schema-go v53.28.0, which the proxy does
+// not serve either. bindings:test builds and runs the Go module (`go run`) with the proxy's v53.25.0 instead.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java -o dist . node_modules/cdk8s-plus-27');
+project.tasks.tryFind('package:go')!.reset('jsii-pacmak -v --target go -o dist . node_modules/cdk8s node_modules/cdk8s-plus-27 node_modules/@aws-cdk/cloud-assembly-schema');
+
 // The bindings as users get them (issue #20): the Python wheel in a fresh venv with the peers from PyPI (pytest, the README's Python
 // blocks too), one Maven app on the built jar, one Go app on the built module; each synthesizes both backends and must write the
 // same bytes as its TypeScript twin in test-bindings/typescript. Reuses dist/{python,java,go} when they are newer than .jsii.
