@@ -9,8 +9,8 @@
 //     Python blocks, each compared with its TypeScript output).
 //  4. Java: test-bindings/java with Maven (dist/java as a file repository), compared with the TypeScript output.
 //  5. Go: test-bindings/go with `go run .` (dist/go through replace directives), compared with the TypeScript output.
-// Every file must be byte-identical, except *.metadata.json, whose `trace` entries are the creating program's stack (its
-// language and file names) and are dropped before comparing. Caches stay in the default places (~/.cache/pip, ~/.m2,
+// Every file must be byte-identical, except *.metadata.json, whose `trace` and `aws:cdk:creationStack` entries are the creating
+// program's stacks (its language's frames and file names) and are dropped before comparing. Caches stay in the default places (~/.cache/pip, ~/.m2,
 // $GOMODCACHE/$GOCACHE), so a second run downloads nothing. Prints each step's time.
 // Options: --only=python,java,go (a subset), --skip-package (use dist/ as it is).
 import { spawnSync } from 'child_process';
@@ -136,8 +136,10 @@ function filesUnder(dir: string, prefix = ''): string[] {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The metadata without the stacks of the creating program (`trace`, `aws:cdk:creationStack` entries). */
 function withoutTraces(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutTraces);
+  const isStack = (v: unknown) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'aws:cdk:creationStack';
+  if (Array.isArray(value)) return value.filter((v) => !isStack(v)).map(withoutTraces);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'trace').map(([k, v]) => [k, withoutTraces(v)]));
   }
