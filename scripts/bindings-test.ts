@@ -209,6 +209,9 @@ function checkPomVersions(): void {
 
 function testJava(): void {
   checkPomVersions();
+  // Maven never downloads a release version twice: drop our artifact from the local repository (only ours), so that the app
+  // gets the jar package:java just built into dist/java, not one cached by an earlier run.
+  fs.rmSync(path.join(os.homedir(), '.m2', 'repository', 'io', 'github', 'cdk-compliant-ml'), { recursive: true, force: true });
   const out = path.join(OUT, 'java');
   run('java: mvn compile exec:java', 'mvn', ['-B', '-q', 'compile', 'exec:java', `-Dexec.args=${out}`], { cwd: path.join(BINDINGS, 'java') });
   compareTrees('java', path.join(OUT, 'typescript'), out);
