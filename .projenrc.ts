@@ -57,10 +57,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'benchmarks', 'scripts'],
+    devdirs: ['test', 'examples', 'benchmarks', 'scripts', 'test-bindings'],
     commandOptions: { fix: false },
   },
   gitignore: ['/dist-examples/', '/cdk.out/', '*.bench.json'],
+  // jsii bindings (issue #20), built by `npx projen package-all` into dist/python, dist/java, dist/go (jsii-pacmak; Python needs
+  // pip with PyPI, Java Maven with Maven Central, Go the module proxy). Names follow the cdklabs conventions (cdk-nag:
+  // io.github.cdklabs / cdk-nag / io.github.cdklabs.cdknag, cdk_nag, github.com/cdklabs/cdk-nag-go): the GitHub organization as
+  // Maven group and Go module owner, the Java package is the group without the hyphens. No .NET: no NuGet registry here.
+  publishToPypi: { distName: 'cdk-compliant-ml', module: 'cdk_compliant_ml' },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdk-compliant-ml',
+    mavenArtifactId: 'cdk-compliant-ml',
+    javaPackage: 'io.github.cdkcompliantml',
+  },
+  publishToGo: { moduleName: 'github.com/cdk-compliant-ml/cdk-compliant-ml-go' },
 });
 
 // jsii: make warnings (reserved words etc.) fail the compile instead of silencing them.
@@ -97,7 +108,7 @@ project.package.addField('typesVersions', {
 });
 
 // examples/ get their own tsconfig so that typescript-eslint's project service finds one.
-for (const dir of ['examples', 'scripts', 'benchmarks']) {
+for (const dir of ['examples', 'scripts', 'benchmarks', 'test-bindings']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'] },
   });
@@ -105,6 +116,7 @@ for (const dir of ['examples', 'scripts', 'benchmarks']) {
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../scripts/**/*.ts');
 project.tsconfigDev.addInclude('../benchmarks/**/*.ts');
+project.tsconfigDev.addInclude('../test-bindings/**/*.ts');
 
 project.addTask('examples', {
   description: 'Synthesize every reference architecture in examples/ with cdk synth / the cdk8s app command into dist-examples/ '
@@ -120,6 +132,26 @@ project.addTask('package:test', {
   exec: 'ts-node --transpile-only scripts/package-test.ts',
   receiveArgs: true,
 });
+
+// Here Maven Central serves no org.cdk8s:cdk8s-plus-27 and the Go module proxy no cdk8s-team module (both seen refused), so
+// package:java also builds cdk8s-plus-27's Java binding from its npm package into dist/java (the jsii-pacmak its publishers use;
+// the jar is not ours to publish), and package:go writes the Go module sources of this library, cdk8s and cdk8s-plus-27 into
+// dist/go with --code-only: pacmak's own `go mod tidy` check asks for cloud-assembly-schema-go v53.28.0, which the proxy does
+// not serve either. bindings:test builds and runs the Go module (`go run`) with the proxy's v53.25.0 instead.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java -o dist . node_modules/cdk8s-plus-27');
+project.tasks.tryFind('package:go')!.reset('jsii-pacmak -v --target go -o dist . node_modules/cdk8s node_modules/cdk8s-plus-27 node_modules/@aws-cdk/cloud-assembly-schema');
+
+// The bindings as users get them (issue #20): the Python wheel in a fresh venv with the peers from PyPI (pytest, the README's Python
+// blocks too), one Maven app on the built jar, one Go app on the built module; each synthesizes both backends and must write the
+// same bytes as its TypeScript twin in test-bindings/typescript. Reuses dist/{python,java,go} when they are newer than .jsii.
+project.addTask('bindings:test', {
+  description: 'Build dist/python, dist/java, dist/go with jsii-pacmak unless up to date, then run the Python (pytest in a fresh venv), '
+    + 'Java (Maven) and Go (go run) apps of test-bindings/ and compare their output byte for byte with the TypeScript twins',
+  exec: 'ts-node --transpile-only scripts/bindings-test.ts',
+  receiveArgs: true,
+});
+project.addPackageIgnore('/test-bindings/');
+project.gitignore.exclude('/test-bindings/**/out/', '/test-bindings/java/target/', '__pycache__/', '.pytest_cache/');
 
 project.addTask('bench', {
   description: 'Synthesis cost of the constructs against hand-written cdk8s-plus / aws-cdk-lib equivalents (docs/BENCHMARKS.md); '

@@ -182,7 +182,7 @@ export function installK8sReportHook(scope: IConstruct): void {
   slots[HOOK_SLOT] = state;
   root.node.addValidation({ validate: () => validateApp(root, state) });
   if (root instanceof App) {
-    wrapSynth(root, state);
+    wrapSynth();
   }
 }
 
@@ -212,10 +212,29 @@ function validateApp(root: IConstruct, state: HookState): string[] {
   return errors;
 }
 
-function wrapSynth(app: App, state: HookState): void {
-  const synth = app.synth;
-  const synthYaml = app.synthYaml;
-  const session = <T>(body: () => T, outdir: string | undefined): T => {
+/** Marks `App.prototype` once its `synth()` and `synthYaml()` are wrapped (shared by every copy of this library). */
+const PROTOTYPE_WRAPPED = Symbol.for('cdk-compliant-ml.k8s.app-synth-wrapped');
+
+/**
+ * Wraps `synth()` and `synthYaml()` of cdk8s' `App.prototype` once, so that the report is written whenever an app with the hook
+ * synthesizes; apps without the hook synthesize as before. On the prototype, not the instance: the jsii kernel calls the
+ * prototype's method for Python, Java and Go apps (`instance.constructor.prototype[method]`), so an instance property would
+ * be skipped there and no report written.
+ */
+function wrapSynth(): void {
+  const proto = App.prototype;
+  const slots = proto as unknown as Record<symbol, boolean | undefined>;
+  if (slots[PROTOTYPE_WRAPPED]) {
+    return;
+  }
+  slots[PROTOTYPE_WRAPPED] = true;
+  const synth = proto.synth;
+  const synthYaml = proto.synthYaml;
+  const session = <T>(self: App, body: () => T, outdir: string | undefined): T => {
+    const state = (self as unknown as Record<symbol, HookState | undefined>)[HOOK_SLOT];
+    if (!state || state.inSynth) {
+      return body();
+    }
     state.inSynth = true;
     state.outdir = outdir;
     state.errors = undefined;
@@ -249,8 +268,12 @@ function wrapSynth(app: App, state: HookState): void {
       }
     }
   };
-  app.synth = () => session(() => synth.call(app), app.outdir);
-  app.synthYaml = () => session(() => synthYaml.call(app), undefined);
+  proto.synth = function (this: App): void {
+    return session(this, () => synth.call(this), this.outdir);
+  };
+  proto.synthYaml = function (this: App): string {
+    return session(this, () => synthYaml.call(this), undefined);
+  };
 }
 
 /**
