@@ -40,6 +40,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@cyclonedx/cyclonedx-library@^10.3.0',
+    // the CycloneDX library's strict validator loads it (an optional peer of the library)
+    'ajv-formats-draft2019@^1.6.1',
     '@microsoft/sarif-multitool@5.7.0',
   ],
   // Offline, reproducible settings (see BUILD-NOTES.md).
@@ -161,9 +163,10 @@ project.addTask('bench', {
 });
 
 const docsControls = project.addTask('docs:controls', {
-  description: 'Regenerate docs/CONTROLS.md and the control table of README.md from the control catalogue',
+  description: 'Regenerate docs/CONTROLS.md, the control table of README.md and docs/oscal/component-definition.json from the control catalogue',
   exec: 'ts-node --transpile-only scripts/generate-controls-doc.ts',
 });
 docsControls.exec('ts-node --transpile-only scripts/readme-controls.ts');
+docsControls.exec('ts-node --transpile-only scripts/generate-oscal-doc.ts');
 
 project.synth();

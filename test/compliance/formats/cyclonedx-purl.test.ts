@@ -2,9 +2,8 @@
 // `iri-reference` values.
 import * as fc from 'fast-check';
 import { digestHash, imagePurl, isLinkableUri, ociPurl, parseRenderedImage } from '../../../src/compliance/formats/cyclonedx-purl';
-// ajv-formats-draft2019 is installed as a peer of @cyclonedx/cyclonedx-library (its validator needs it) but is not a declared
-// devDependency of this project (.projenrc.ts is not ours to change): allowed here by name.
-// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+// ajv-formats-draft2019 (a devDependency; the CycloneDX library's validator needs it too) ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ajvIriReference: (value: string) => boolean = require('ajv-formats-draft2019/formats/iri-reference');
 
 const HEX = 'e3b7c1a9d5f2e8b4c0a6d2f8e4b0c6a2d8f4e0b6c2a8d4f0e6b2c8a4d0f6e2b8';

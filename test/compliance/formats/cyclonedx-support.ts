@@ -9,9 +9,8 @@ import addFormats from 'ajv-formats';
 import { ComplianceReport } from '../../../src/compliance/compliance-report';
 import { renderCycloneDx } from '../../../src/compliance/formats/cyclonedx';
 import { ReportFormatInput } from '../../../src/compliance/formats/format-input';
-// ajv-formats-draft2019 is installed as a peer of @cyclonedx/cyclonedx-library (its validator needs it) but is not a declared
-// devDependency of this project (.projenrc.ts is not ours to change): allowed here by name.
-// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+// ajv-formats-draft2019 (a devDependency; the CycloneDX library's validator needs it too) ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const addDraft2019Formats: (ajv: Ajv) => Ajv = require('ajv-formats-draft2019');
 
 const SCHEMAS = path.join(__dirname, '..', '..', 'fixtures', 'schemas');
