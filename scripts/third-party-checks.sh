@@ -13,6 +13,8 @@
 # from PyPI with every package pinned by scripts/third-party-checks.constraints.txt and reused after that. Network: PyPI only,
 # on the first run; checkov's platform download is switched off (--skip-download, BC_SKIP_MAPPING).
 # The raw reports land in dist-examples/third-party-checks/ (gitignored).
+# `--install-only` makes (or checks) the venv and stops: .ci/run starts it in the background at the beginning, so the download
+# from PyPI overlaps the build instead of waiting for the examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,9 @@ VENV=${THIRD_PARTY_CHECKS_VENV:-$HOME/.cache/cdk-compliant-ml/third-party-checks
 OUT=dist-examples/third-party-checks
 started=$(date +%s)
 
+install_only=false
+[ "${1:-}" = --install-only ] && install_only=true
+
 shopt -s nullglob
 manifests=(dist-examples/*/*.k8s.yaml)
 templates=(dist-examples/*/*.template.json)
@@ -30,7 +35,7 @@ templates=(dist-examples/*/*.template.json)
 # (test/fixtures/corpus holds third-party Dockerfiles, judged by our own checker, not ours to fix.)
 dockerfiles=(examples/*/*Dockerfile test/fixtures/cli/dockerfiles/good/Dockerfile)
 shopt -u nullglob
-if [ ${#manifests[@]} -eq 0 ] || [ ${#templates[@]} -eq 0 ]; then
+if ! $install_only && { [ ${#manifests[@]} -eq 0 ] || [ ${#templates[@]} -eq 0 ]; }; then
   echo "third-party-checks: no manifests or templates in dist-examples/: run \`npx projen examples\` first" >&2
   exit 2
 fi
@@ -46,6 +51,10 @@ if [ "$(cat "$VENV/.third-party-checks" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$VENV/.third-party-checks"
 fi
 installed=$(date +%s)
+if $install_only; then
+  echo "third-party-checks: checkov $CHECKOV_VERSION and cfn-lint $CFN_LINT_VERSION ready in $VENV ($((installed - started)) s)"
+  exit 0
+fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"

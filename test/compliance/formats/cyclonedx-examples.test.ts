@@ -103,7 +103,9 @@ test('examples/k8s-retraining: the datasets of the CronJob, as its annotations r
   const { report } = bomOf(k8sRetraining);
   expect(report.workloads.find((w) => w.path === 'fraud/retrain')?.datasets)
     .toEqual([{
-      name: 'transactions', version: '2026-11', uri: 's3://acme-data/transactions/2026-11/',
+      name: 'transactions',
+      version: '2026-11',
+      uri: 's3://acme-data/transactions/2026-11/',
       digest: 'sha256:2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d1f3a',
     }]);
   // services record none
