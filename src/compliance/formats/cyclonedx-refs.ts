@@ -1,6 +1,7 @@
 // bom-refs of the ML-BOM: readable, deterministic (derived from content, never from input order or a counter over input
 // order) and unique within the document.
 import { createHash } from 'crypto';
+import { nameBasedUuid, URL_NAMESPACE_UUID } from './name-based-uuid';
 import { compareCodeUnits } from '../../core/ordering';
 
 /**
@@ -63,10 +64,5 @@ export function shortHash(text: string): string {
  * @internal
  */
 export function nameBasedUuidUrn(name: string): string {
-  const namespace = Buffer.from('6ba7b8119dad11d180b400c04fd430c8', 'hex');
-  const bytes = createHash('sha1').update(namespace).update(Buffer.from(name, 'utf-8')).digest().subarray(0, 16);
-  bytes[6] = 0x50 + (bytes[6] % 0x10); // version 5 in the high nibble
-  bytes[8] = 0x80 + (bytes[8] % 0x40); // the RFC 4122 variant, 10xx
-  const hex = bytes.toString('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return `urn:uuid:${nameBasedUuid(name, URL_NAMESPACE_UUID)}`;
 }

@@ -1,5 +1,5 @@
 // What the two OSCAL documents share: the OSCAL version, name-based UUIDs, the property namespace and the fixed time.
-import { createHash } from 'crypto';
+import { nameBasedUuid, URL_NAMESPACE_UUID } from './name-based-uuid';
 import { CONTROLS_DOC_URL } from '../report-people';
 
 /**
@@ -21,23 +21,18 @@ export const CATALOGUE_SOURCE = CONTROLS_DOC_URL;
 export const COMPONENT_DEFINITION_URL = CONTROLS_DOC_URL.replace(/CONTROLS\.md$/, 'oscal/component-definition.json');
 
 /** The root of every UUID this library writes: the RFC 4122 URL namespace applied to the property namespace. */
-const ROOT_NAMESPACE = uuidV5(OSCAL_PROPERTY_NS, '6ba7b811-9dad-11d1-80b4-00c04fd430c8');
+const ROOT_NAMESPACE = nameBasedUuid(OSCAL_PROPERTY_NS, URL_NAMESPACE_UUID);
 
 /**
- * An RFC 4122 version-5 (SHA-1, name-based) UUID: the same name always gives the same UUID, so documents are byte-identical
- * across runs and a finding keeps its UUID between two assessments of the same workload and control.
+ * A name-based (version-5) UUID in this library's namespace: a finding keeps its UUID between two assessments of the same
+ * workload and control.
  *
  * @param name the stable content the UUID stands for, e.g. `finding\nfraud/scorer\nSEC-1`
  * @param namespace a UUID (default: this library's namespace)
  * @internal
  */
 export function uuidV5(name: string, namespace: string = ROOT_NAMESPACE): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
-  // RFC 4122 §4.3: the version (5) in the high nibble of octet 6, the variant (10xx) in the high bits of octet 8
-  hash[6] = (hash[6] % 0x10) + 0x50;
-  hash[8] = (hash[8] % 0x40) + 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(name, namespace);
 }
 
 /** An ISO 8601 date-time in UTC for seconds since 1970 (`1970-01-01T00:00:00Z` for 0). @internal */
