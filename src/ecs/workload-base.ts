@@ -2,7 +2,7 @@ import { CfnResource, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Acknowledged } from './acknowledgements';
 import { TaskPlacement, resolvePlacement } from './capacity';
-import { WORKLOAD_METADATA_KEY, artifactsOf, datasetsOf, evaluateEcsWorkload, imagesOf, templateAcknowledgedRules } from './checks/evaluate';
+import { WORKLOAD_METADATA_KEY, evaluateEcsWorkload, imagesOf, inputsOf, templateAcknowledgedRules } from './checks/evaluate';
 import { TemplateView } from './checks/template';
 import { EcsDefaults } from './defaults';
 import { EcsLogging } from './logging';
@@ -108,8 +108,7 @@ export abstract class EcsWorkloadBase extends Construct {
       backend: Backend.ECS,
       images: imagesOf(template, taskDefinitionId),
       model: subject.model ? { ...subject.model } : undefined,
-      datasets: datasetsOf(template, taskDefinitionId),
-      ...artifactsOf(template, taskDefinitionId),
+      ...inputsOf(template, taskDefinitionId),
       controls: evaluateEcsWorkload(template, {
         taskDefinitionId,
         serviceId,

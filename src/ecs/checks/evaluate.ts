@@ -12,7 +12,6 @@ import { ControlScope } from '../../compliance/control';
 import { Finding, applyWaivers } from '../../compliance/finding';
 import { AcknowledgedRule, Backend, ControlResult, ControlStatus, WorkloadReport } from '../../compliance/report-model';
 import { readOutputWaivers } from '../../core/output-waivers';
-import { DatasetMetadata } from '../../core/provenance';
 import { datasetsFromProvenance } from '../../core/provenance-keys';
 import { readTemplateAcknowledgements } from '../../core/third-party-acknowledgements';
 import { Waiver } from '../../core/waiver';
@@ -75,34 +74,27 @@ export function imagesOf(tv: TemplateView, taskDefinitionId: string): string[] {
 }
 
 /**
- * The datasets that the main container's `DockerLabels` record (`dataset-<i>.compliance.cdk-compliant-ml.io/{name,version,uri,digest}`,
- * what CompliantTrainingJob writes), for our constructs and for foreign task definitions with the same labels; an intrinsic
- * value is flattened (`${...}`). Undefined when none is recorded.
+ * What a task definition records of its inputs, for the report, from one view of the task: `datasets`, the provenance that the
+ * main container's `DockerLabels` record (`dataset-<i>.compliance.cdk-compliant-ml.io/{name,version,uri,digest}`, what
+ * CompliantTrainingJob writes; an intrinsic value is flattened, `${...}`), and `modelArtifact` / `datasetArtifacts`, the pinned
+ * artifacts its verifier containers show. Each is omitted when there is none; the same for our constructs and for foreign
+ * task definitions.
  *
  * @internal
  */
-export function datasetsOf(tv: TemplateView, taskDefinitionId: string): DatasetMetadata[] | undefined {
-  const resource = tv.get(taskDefinitionId);
-  if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
-    return undefined;
-  }
-  const main = new TaskView(tv, taskDefinitionId, resource).appContainers[0];
-  return datasetsFromProvenance(main?.container.DockerLabels, flatten);
-}
-
-/**
- * The pinned artifacts of a task definition as its template shows them (the verifier containers), for the report:
- * `modelArtifact` and `datasetArtifacts` are omitted when there are none.
- *
- * @internal
- */
-export function artifactsOf(tv: TemplateView, taskDefinitionId: string): Pick<WorkloadReport, 'modelArtifact' | 'datasetArtifacts'> {
+export function inputsOf(tv: TemplateView, taskDefinitionId: string): Pick<WorkloadReport, 'datasets' | 'modelArtifact' | 'datasetArtifacts'> {
   const resource = tv.get(taskDefinitionId);
   if (resource?.Type !== 'AWS::ECS::TaskDefinition') {
     return {};
   }
-  const { model, datasets } = verifiedInputs(new TaskView(tv, taskDefinitionId, resource));
-  return { ...(model ? { modelArtifact: model } : {}), ...(datasets.length > 0 ? { datasetArtifacts: datasets } : {}) };
+  const task = new TaskView(tv, taskDefinitionId, resource);
+  const recorded = datasetsFromProvenance(task.appContainers[0]?.container.DockerLabels, flatten);
+  const { model, datasets } = verifiedInputs(task);
+  return {
+    ...(recorded ? { datasets: recorded } : {}),
+    ...(model ? { modelArtifact: model } : {}),
+    ...(datasets.length > 0 ? { datasetArtifacts: datasets } : {}),
+  };
 }
 
 /**
@@ -139,8 +131,7 @@ export function templateWorkloads(tv: TemplateView, skip: Set<string>, pathOf: (
       kind: typeof meta.kind === 'string' ? meta.kind : serviceId ? 'Service' : 'TaskDefinition',
       backend: Backend.ECS,
       images: imagesOf(tv, id),
-      datasets: datasetsOf(tv, id),
-      ...artifactsOf(tv, id),
+      ...inputsOf(tv, id),
       controls: evaluateEcsWorkload(tv, {
         taskDefinitionId: id, serviceId, scope, waivers: found.waivers, waiverSource: `template metadata of ${id}`,
       }),
